@@ -1,0 +1,55 @@
+package io.switchboard.broker.config;
+
+import java.util.List;
+
+/**
+ * The whole broker configuration: immutable, validated when built. Absent keys take their defaults;
+ * see docs/configuration.md for every key.
+ *
+ * @param listeners the MQTT listeners; default one on 127.0.0.1:1883
+ * @param mqtt protocol limits and features
+ * @param sessions sessions and queues
+ * @param eventLoopThreads threads serving connections; 0 means one per core (default)
+ */
+public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, SessionConfig sessions,
+        Integer eventLoopThreads) {
+
+    public BrokerConfig {
+        listeners = listeners == null || listeners.isEmpty() ? List.of(ListenerConfig.defaults())
+                : List.copyOf(listeners);
+        mqtt = mqtt == null ? MqttConfig.defaults() : mqtt;
+        sessions = sessions == null ? SessionConfig.defaults() : sessions;
+        eventLoopThreads = Check.range("eventLoopThreads", eventLoopThreads, 0, 0, 1024);
+        long names = listeners.stream().map(ListenerConfig::name).distinct().count();
+        if (names != listeners.size()) {
+            throw new ConfigException("listener names must be unique: "
+                    + listeners.stream().map(ListenerConfig::name).toList());
+        }
+    }
+
+    public static BrokerConfig defaults() {
+        return new BrokerConfig(null, null, null, null);
+    }
+
+    /** A copy whose first listener binds another host and/or port (null keeps the current value). */
+    public BrokerConfig withDefaultListener(String host, Integer port) {
+        ListenerConfig first = listeners.get(0);
+        if (host != null) {
+            first = first.withHost(host);
+        }
+        if (port != null) {
+            first = first.withPort(port);
+        }
+        List<ListenerConfig> all = new java.util.ArrayList<>(listeners);
+        all.set(0, first);
+        return new BrokerConfig(all, mqtt, sessions, eventLoopThreads);
+    }
+
+    public BrokerConfig withMqtt(MqttConfig m) {
+        return new BrokerConfig(listeners, m, sessions, eventLoopThreads);
+    }
+
+    public BrokerConfig withSessions(SessionConfig s) {
+        return new BrokerConfig(listeners, mqtt, s, eventLoopThreads);
+    }
+}

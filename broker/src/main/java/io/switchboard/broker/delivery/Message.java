@@ -1,0 +1,82 @@
+package io.switchboard.broker.delivery;
+
+import io.switchboard.codec.packet.Payload;
+import io.switchboard.codec.packet.PublishPacket;
+import io.switchboard.codec.packet.Will;
+import io.switchboard.codec.property.Properties;
+
+/**
+ * An application message as the broker holds it: immutable and shared by every subscriber, queue
+ * and retained slot that refers to it.
+ *
+ * @param properties only the properties forwarded unchanged to subscribers (Payload
+ *     Format Indicator, Content Type, Response Topic, Correlation Data and User Properties, in order)
+ * @param publisherId the client id of the publisher, for No Local; empty for the broker's own messages
+ * @param expiresAtMillis wall-clock time at which the message expires, or 0 for never
+ */
+public record Message(String topic, int qos, boolean retain, Payload payload, Properties properties,
+        String publisherId, long expiresAtMillis) {
+
+    /** A message received in a PUBLISH; {@code topic} is the topic name after any alias was resolved. */
+    public static Message fromPublish(PublishPacket p, String topic, String publisherId, long nowMillis) {
+        return new Message(topic, p.qos(), p.retain(), p.payload(), forwarded(p.properties()), publisherId,
+                expiry(p.properties(), nowMillis));
+    }
+
+    /** The message a Will becomes when it is published; will properties are carried over. */
+    public static Message fromWill(Will w, String publisherId, long nowMillis) {
+        return new Message(w.topic(), w.qos(), w.retain(), w.payload(), forwarded(w.properties()), publisherId,
+                expiry(w.properties(), nowMillis));
+    }
+
+    private static long expiry(Properties props, long now) {
+        Long interval = props.messageExpiryInterval();
+        return interval == null ? 0 : now + interval * 1000;
+    }
+
+    /**
+     * The properties a subscriber receives unchanged ([MQTT-3.3.2-4] Payload Format Indicator,
+     * [MQTT-3.3.2-20] Content Type, [MQTT-3.3.2-15] Response Topic, [MQTT-3.3.2-16] Correlation
+     * Data, [MQTT-3.3.2-17] / [MQTT-3.3.2-18] User Properties in order). Topic Alias and Message
+     * Expiry Interval are set per delivery; a Will Delay Interval is not forwarded.
+     */
+    static Properties forwarded(Properties p) {
+        if (p.payloadFormatIndicator() == null && p.contentType() == null && p.responseTopic() == null
+                && p.correlationData() == null && p.userProperties().isEmpty()) {
+            return Properties.EMPTY;
+        }
+        return Properties.builder()
+                .payloadFormatIndicator(p.payloadFormatIndicator())
+                .contentType(p.contentType())
+                .responseTopic(p.responseTopic())
+                .correlationData(p.correlationData())
+                .userProperties(p.userProperties())
+                .build();
+    }
+
+    /** Expired once its Message Expiry Interval has passed ([MQTT-3.3.2-5]). */
+    public boolean isExpired(long nowMillis) {
+        return expiresAtMillis != 0 && nowMillis > expiresAtMillis;
+    }
+
+    /**
+     * The Message Expiry Interval to send on, in whole seconds rounded up, or null when the message
+     * never expires: the received value minus the time it waited in the broker ([MQTT-3.3.2-6]).
+     */
+    public Long remainingExpirySeconds(long nowMillis) {
+        if (expiresAtMillis == 0) {
+            return null;
+        }
+        long remaining = expiresAtMillis - nowMillis;
+        return remaining <= 0 ? 0L : (remaining + 999) / 1000;
+    }
+
+    public Message withRetain(boolean r) {
+        return r == retain ? this : new Message(topic, qos, r, payload, properties, publisherId, expiresAtMillis);
+    }
+
+    /** Bytes this message costs in a queue, for the queue's byte bound. */
+    public long weight() {
+        return payload.size() + topic.length() + 64L;
+    }
+}

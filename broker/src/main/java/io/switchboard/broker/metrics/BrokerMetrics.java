@@ -1,0 +1,33 @@
+package io.switchboard.broker.metrics;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters the broker keeps; updated from any event loop without contention. Every message the
+ * broker decides not to deliver is counted here under its reason.
+ */
+public final class BrokerMetrics {
+    public final LongAdder connectionsOpened = new LongAdder();
+    public final LongAdder connectionsClosed = new LongAdder();
+    public final LongAdder publishReceived = new LongAdder();
+    public final LongAdder publishSent = new LongAdder();
+    /** QoS 1/2 messages (or QoS 0 when queued) not queued because the session queue was full. */
+    public final LongAdder droppedQueueFull = new LongAdder();
+    /** QoS 0 messages for a session that was offline (and QoS 0 queueing is off). */
+    public final LongAdder droppedOfflineQos0 = new LongAdder();
+    /** Messages whose Message Expiry Interval passed before they could be delivered. */
+    public final LongAdder droppedExpired = new LongAdder();
+    /** Messages larger than the receiving client's Maximum Packet Size ([MQTT-3.1.2-25]). */
+    public final LongAdder droppedTooLarge = new LongAdder();
+    /** QoS 0 messages dropped because the client was not reading fast enough. */
+    public final LongAdder droppedSlowConsumer = new LongAdder();
+
+    public long connectionsActive() {
+        return connectionsOpened.sum() - connectionsClosed.sum();
+    }
+
+    public long droppedTotal() {
+        return droppedQueueFull.sum() + droppedOfflineQos0.sum() + droppedExpired.sum() + droppedTooLarge.sum()
+                + droppedSlowConsumer.sum();
+    }
+}

@@ -1,0 +1,109 @@
+package io.switchboard.broker.protocol;
+
+import io.switchboard.broker.config.MqttConfig;
+import io.switchboard.broker.delivery.Message;
+import io.switchboard.broker.routing.Topics;
+import io.switchboard.broker.session.Session;
+import io.switchboard.codec.ReasonCode;
+import io.switchboard.codec.packet.PubackPacket;
+import io.switchboard.codec.packet.PubcompPacket;
+import io.switchboard.codec.packet.PublishPacket;
+import io.switchboard.codec.packet.PubrecPacket;
+import io.switchboard.codec.packet.PubrelPacket;
+import io.switchboard.codec.property.Properties;
+import io.switchboard.codec.wire.MqttStrings;
+
+/** PUBLISH from a client (admission, routing, acknowledgement) and PUBREL. */
+final class PublishReceiver {
+    private PublishReceiver() {
+    }
+
+    static void onPublish(MqttConnection c, PublishPacket p) {
+        MqttConfig mqtt = c.broker.config().mqtt();
+        boolean v5 = c.version.isV5();
+        Properties props = p.properties();
+        String topic;
+        try {
+            topic = v5 ? c.topicAliases.resolve(p.topic(), props.topicAlias()) : p.topic();
+        } catch (TopicAliases.AliasException e) {
+            c.close(e.reasonCode, e.getMessage());
+            return;
+        }
+        String problem = Topics.checkName(topic);
+        if (problem != null) {
+            c.close(ReasonCode.TOPIC_NAME_INVALID, problem); // [MQTT-3.3.2-2] / [MQTT-4.7.3-1]
+            return;
+        }
+        if (p.qos() > mqtt.maxQos()) {
+            // [MQTT-3.2.2-11] a PUBLISH above the Maximum QoS is a DISCONNECT 0x9B.
+            c.close(ReasonCode.QOS_NOT_SUPPORTED, "QoS " + p.qos() + " is above the maximum QoS " + mqtt.maxQos());
+            return;
+        }
+        if (p.retain() && !mqtt.retainAvailable()) {
+            // [MQTT-3.2.2-14] RETAIN when retain is not available is a DISCONNECT 0x9A.
+            c.close(ReasonCode.RETAIN_NOT_SUPPORTED, "retained messages are disabled on this broker");
+            return;
+        }
+        if (v5 && !props.subscriptionIdentifiers().isEmpty()) {
+            // [MQTT-3.3.4-6] a PUBLISH from a client MUST NOT contain a Subscription Identifier.
+            c.close(ReasonCode.PROTOCOL_ERROR, "a PUBLISH from a client must not carry a Subscription Identifier");
+            return;
+        }
+        if (props.responseTopic() != null && Topics.checkName(props.responseTopic()) != null) {
+            // [MQTT-3.3.2-14] the Response Topic MUST NOT contain wildcards.
+            c.close(ReasonCode.PROTOCOL_ERROR, "Response Topic: " + Topics.checkName(props.responseTopic()));
+            return;
+        }
+        Integer format = props.payloadFormatIndicator();
+        if (format != null && format == 1 && !MqttStrings.isWellFormedUtf8(p.payload().unsafeBytes())) {
+            // Section 3.3.2.3.2: a payload marked UTF-8 that is not gets 0x99 Payload format invalid.
+            String reason = "the payload is marked UTF-8 (Payload Format Indicator 1) but is not well-formed UTF-8";
+            if (p.qos() == 0) {
+                c.close(ReasonCode.PAYLOAD_FORMAT_INVALID, reason);
+            } else {
+                acknowledge(c, p, ReasonCode.PAYLOAD_FORMAT_INVALID, reason);
+            }
+            return;
+        }
+        Session session = c.session;
+        if (p.qos() == 2) {
+            if (session.awaitingPubrel(p.packetId())) {
+                // [MQTT-4.3.3-9] a resent QoS 2 PUBLISH before PUBREL is not delivered again.
+                c.send(new PubrecPacket(p.packetId()));
+                return;
+            }
+            if (session.pendingPubrelCount() >= mqtt.receiveMaximum()) {
+                // [MQTT-3.3.4-9] more unacknowledged QoS 2 PUBLISHes than the Receive Maximum: 0x93.
+                c.close(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + mqtt.receiveMaximum()
+                        + " QoS 2 messages awaiting PUBREL (the Receive Maximum in CONNACK)");
+                return;
+            }
+        }
+        c.broker.metrics().publishReceived.increment();
+        Message message = Message.fromPublish(p, topic, c.clientId(), c.broker.clock().millis());
+        int matched = c.broker.router().publish(message);
+        if (p.qos() > 0) {
+            if (p.qos() == 2) {
+                session.addPendingPubrel(p.packetId());
+            }
+            acknowledge(c, p, matched == 0 && v5 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS, null);
+        }
+    }
+
+    private static void acknowledge(MqttConnection c, PublishPacket p, ReasonCode rc, String reason) {
+        Properties props = c.ackReasonString(reason);
+        if (p.qos() == 1) {
+            c.send(new PubackPacket(p.packetId(), rc, props)); // [MQTT-4.3.2-4]
+        } else {
+            c.send(new PubrecPacket(p.packetId(), rc, props)); // [MQTT-4.3.3-8]
+        }
+    }
+
+    static void onPubrel(MqttConnection c, PubrelPacket p) {
+        boolean found = c.session.release(p.packetId());
+        // [MQTT-4.3.3-11] PUBREL is answered with PUBCOMP; 0x92 when the id was not pending (5.0).
+        c.send(found || !c.version.isV5() ? new PubcompPacket(p.packetId())
+                : new PubcompPacket(p.packetId(), ReasonCode.PACKET_IDENTIFIER_NOT_FOUND,
+                        c.ackReasonString("packet identifier " + p.packetId() + " was not awaiting PUBREL")));
+    }
+}

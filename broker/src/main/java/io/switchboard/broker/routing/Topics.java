@@ -1,0 +1,107 @@
+package io.switchboard.broker.routing;
+
+/**
+ * Topic Names and Topic Filters (section 4.7): validation and matching. Each check returns null
+ * when the input is valid, or a sentence saying what is wrong and what is allowed.
+ */
+public final class Topics {
+    public static final String SHARED_PREFIX = "$share/";
+
+    private Topics() {
+    }
+
+    /** Checks a Topic Name in a PUBLISH or a Will. */
+    public static String checkName(String topic) {
+        if (topic.isEmpty()) {
+            // [MQTT-4.7.3-1] topic names MUST be at least one character long.
+            return "the topic name is empty; it must have at least one character";
+        }
+        for (int i = 0; i < topic.length(); i++) {
+            char c = topic.charAt(i);
+            if (c == '+' || c == '#') {
+                // [MQTT-3.3.2-2] the Topic Name MUST NOT contain wildcard characters.
+                return "the topic name '" + topic + "' contains the wildcard '" + c + "'; wildcards are only allowed in topic filters";
+            }
+        }
+        return null;
+    }
+
+    /** Checks a Topic Filter in a SUBSCRIBE or UNSUBSCRIBE. */
+    public static String checkFilter(String filter) {
+        if (filter.isEmpty()) {
+            // [MQTT-4.7.3-1] topic filters MUST be at least one character long.
+            return "the topic filter is empty; it must have at least one character";
+        }
+        int levelStart = 0;
+        for (int i = 0; i <= filter.length(); i++) {
+            if (i == filter.length() || filter.charAt(i) == '/') {
+                String level = filter.substring(levelStart, i);
+                if (level.length() > 1 && (level.indexOf('+') >= 0 || level.indexOf('#') >= 0)) {
+                    // [MQTT-4.7.1-2] '+' and '#' MUST occupy an entire level.
+                    return "in the topic filter '" + filter + "' the level '" + level
+                            + "' mixes a wildcard with other characters; '+' and '#' must be a whole level";
+                }
+                if (level.equals("#") && i != filter.length()) {
+                    // [MQTT-4.7.1-1] '#' MUST be the last character of the filter.
+                    return "in the topic filter '" + filter + "' '#' is not the last level; it may only end a filter";
+                }
+                levelStart = i + 1;
+            }
+        }
+        return null;
+    }
+
+    public static boolean hasWildcard(String filter) {
+        return filter.indexOf('+') >= 0 || filter.indexOf('#') >= 0;
+    }
+
+    public static boolean isShared(String filter) {
+        return filter.startsWith(SHARED_PREFIX);
+    }
+
+    /**
+     * Whether a filter matches a topic name. A filter starting with a wildcard does not match a
+     * topic starting with '$' ([MQTT-4.7.2-1]).
+     */
+    public static boolean matches(String filter, String topic) {
+        if (!topic.isEmpty() && topic.charAt(0) == '$' && !filter.isEmpty()
+                && (filter.charAt(0) == '+' || filter.charAt(0) == '#')) {
+            return false;
+        }
+        int f = 0;
+        int t = 0;
+        int fl = filter.length();
+        int tl = topic.length();
+        while (true) {
+            int fEnd = filter.indexOf('/', f);
+            if (fEnd < 0) {
+                fEnd = fl;
+            }
+            int tEnd = topic.indexOf('/', t);
+            if (tEnd < 0) {
+                tEnd = tl;
+            }
+            boolean fLast = fEnd == fl;
+            boolean tLast = tEnd == tl;
+            if (fEnd - f == 1 && filter.charAt(f) == '#') {
+                return true;
+            }
+            boolean plus = fEnd - f == 1 && filter.charAt(f) == '+';
+            if (!plus && !filter.regionMatches(f, topic, t, Math.max(fEnd - f, tEnd - t))) {
+                return false;
+            }
+            if (fLast && tLast) {
+                return true;
+            }
+            if (tLast) {
+                // "a/#" matches "a": the parent level ([MQTT-4.7.1-2] note on multi-level wildcard).
+                return !fLast && filter.regionMatches(fEnd + 1, "#", 0, 1) && fEnd + 2 == fl;
+            }
+            if (fLast) {
+                return false;
+            }
+            f = fEnd + 1;
+            t = tEnd + 1;
+        }
+    }
+}

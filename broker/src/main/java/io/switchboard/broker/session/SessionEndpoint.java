@@ -1,0 +1,40 @@
+package io.switchboard.broker.session;
+
+import io.netty.channel.EventLoop;
+import io.switchboard.broker.storage.QueuedMessage;
+import io.switchboard.codec.packet.Will;
+
+/**
+ * What a session needs of the network connection attached to it. Implemented by the protocol
+ * layer; every method is called on the connection's event loop.
+ */
+public interface SessionEndpoint {
+
+    EventLoop eventLoop();
+
+    /**
+     * Sends a PUBLISH. Returns false when the message was not sent because it is larger than the
+     * client's Maximum Packet Size (it then counts as delivered, [MQTT-3.1.2-25]).
+     */
+    boolean sendPublish(QueuedMessage message, int packetId, boolean dup);
+
+    /** Sends a PUBREL for a QoS 2 message the client has received. */
+    void sendPubrel(int packetId, boolean packetIdFound);
+
+    /** How many QoS 1/2 messages may be in flight towards the client. */
+    int sendQuota();
+
+    /** Flushes what was written. */
+    void flush();
+
+    /** The session was attached: send CONNACK and start serving. */
+    void attached(Session session, boolean sessionPresent);
+
+    /**
+     * Another connection took the session over: close this one ([MQTT-3.1.4-3]) and return its Will
+     * Message, or null, for the session to publish.
+     */
+    Will takenOver();
+
+    String clientId();
+}

@@ -1,0 +1,13 @@
+package io.switchboard.broker.storage;
+
+/**
+ * A QoS 1 or 2 message sent to a client and not yet acknowledged.
+ *
+ * @param released true once PUBREC came back and PUBREL was sent (QoS 2, waiting for PUBCOMP)
+ */
+public record InflightMessage(int packetId, QueuedMessage message, boolean released) {
+
+    public InflightMessage release() {
+        return new InflightMessage(packetId, message, true);
+    }
+}

@@ -1,0 +1,38 @@
+package io.switchboard.broker.storage.memory;
+
+import io.switchboard.broker.storage.MessageQueue;
+import io.switchboard.broker.storage.SessionRecord;
+import io.switchboard.broker.storage.SessionStore;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Session records and queues in maps. */
+final class MemorySessionStore implements SessionStore {
+    private final ConcurrentHashMap<String, SessionRecord> records = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, MemoryMessageQueue> queues = new ConcurrentHashMap<>();
+
+    @Override
+    public void save(SessionRecord record) {
+        records.put(record.clientId(), record);
+    }
+
+    @Override
+    public void delete(String clientId) {
+        records.remove(clientId);
+        MemoryMessageQueue q = queues.remove(clientId);
+        if (q != null) {
+            q.clear();
+        }
+    }
+
+    @Override
+    public Collection<SessionRecord> loadAll() {
+        return List.copyOf(records.values());
+    }
+
+    @Override
+    public MessageQueue queue(String clientId) {
+        return queues.computeIfAbsent(clientId, id -> new MemoryMessageQueue());
+    }
+}

@@ -1,0 +1,62 @@
+package io.switchboard.cli;
+
+import io.switchboard.broker.Broker;
+import io.switchboard.broker.config.BrokerConfig;
+import io.switchboard.broker.config.ConfigException;
+import io.switchboard.broker.config.ConfigLoader;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code switchboard broker}: runs the broker until interrupted (Ctrl-C or SIGTERM). */
+@Command(name = "broker", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = {"Runs the MQTT broker until stopped with Ctrl-C or SIGTERM.",
+            "Without --config it listens on 127.0.0.1:1883 with embedded defaults."})
+public final class BrokerCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "YAML configuration file (see docs/configuration.md).")
+    Path config;
+
+    @Option(names = {"-H", "--host"}, paramLabel = "HOST",
+            description = "Address the default listener binds (default 127.0.0.1; 0.0.0.0 for all).")
+    String host;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT",
+            description = "TCP port of the default listener (default 1883; 0 picks a free port).")
+    Integer port;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Logger log = LoggerFactory.getLogger("switchboard");
+        BrokerConfig cfg;
+        try {
+            cfg = config == null ? BrokerConfig.defaults() : ConfigLoader.load(config);
+            cfg = cfg.withDefaultListener(host, port);
+        } catch (ConfigException e) {
+            System.err.println("switchboard: configuration error: " + e.getMessage());
+            return 2;
+        }
+        log.info("Switchboard {} starting on Java {}; configuration: {}", Version.current(),
+                Runtime.version(), config == null ? "embedded defaults (no --config given)" : config.toAbsolutePath());
+        Broker broker;
+        try {
+            broker = Broker.start(cfg);
+        } catch (IllegalStateException e) {
+            System.err.println("switchboard: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            broker.close();
+            stopped.countDown();
+        }, "sb-shutdown"));
+        log.info("Ready. Stop with Ctrl-C.");
+        stopped.await();
+        return 0;
+    }
+}
