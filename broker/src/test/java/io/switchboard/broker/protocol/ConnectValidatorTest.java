@@ -1,0 +1,87 @@
+package io.switchboard.broker.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.switchboard.broker.config.BrokerConfig;
+import io.switchboard.broker.config.MqttConfig;
+import io.switchboard.codec.MqttVersion;
+import io.switchboard.codec.ReasonCode;
+import io.switchboard.codec.packet.ConnectPacket;
+import io.switchboard.codec.packet.Payload;
+import io.switchboard.codec.packet.Will;
+import io.switchboard.codec.property.Properties;
+import org.junit.jupiter.api.Test;
+
+/** The CONNECT rules, tested without a socket. */
+class ConnectValidatorTest {
+    private static final BrokerConfig DEFAULTS = BrokerConfig.defaults();
+
+    private static ConnectPacket connect(MqttVersion v, String id, boolean clean, Will will, Properties p) {
+        return new ConnectPacket(v, clean, 30, id, will, null, null, p);
+    }
+
+    @Test
+    void emptyClientIdIsAssignedIn5() {
+        var d = (ConnectDecision.Accept) ConnectValidator.validate(
+                connect(MqttVersion.V5, "", false, null, Properties.EMPTY), DEFAULTS);
+        assertThat(d.assigned()).isTrue();
+        assertThat(d.clientId()).startsWith("auto-");
+    }
+
+    @Test
+    void emptyClientIdWithoutCleanSessionIsRefusedIn311() {
+        // [MQTT-3.1.3-8]
+        var d = ConnectValidator.validate(connect(MqttVersion.V3_1_1, "", false, null, Properties.EMPTY), DEFAULTS);
+        assertThat(d).isInstanceOf(ConnectDecision.Refuse.class);
+        assertThat(((ConnectDecision.Refuse) d).reasonCode()).isEqualTo(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
+    }
+
+    @Test
+    void sessionExpiryIsCappedAndReported() {
+        BrokerConfig cfg = DEFAULTS.withSessions(new io.switchboard.broker.config.SessionConfig(60L, null, null, null, null));
+        var d = (ConnectDecision.Accept) ConnectValidator.validate(connect(MqttVersion.V5, "c", false, null,
+                Properties.builder().sessionExpiryInterval(3600L).build()), cfg);
+        assertThat(d.sessionExpiry()).isEqualTo(60);
+        assertThat(d.sessionExpiryLowered()).isTrue();
+    }
+
+    @Test
+    void cleanSession0In311NeverExpiresByDefault() {
+        var d = (ConnectDecision.Accept) ConnectValidator.validate(
+                connect(MqttVersion.V3_1_1, "c", false, null, Properties.EMPTY), DEFAULTS);
+        assertThat(d.sessionExpiry()).isEqualTo(0xFFFF_FFFFL);
+    }
+
+    @Test
+    void willAboveMaximumQosIsRefused() {
+        // [MQTT-3.2.2-12]
+        BrokerConfig cfg = DEFAULTS.withMqtt(new MqttConfig(null, null, null, 1, null, null, null, null, null));
+        Will will = new Will("w", Payload.utf8("x"), 2, false, Properties.EMPTY);
+        var d = ConnectValidator.validate(connect(MqttVersion.V5, "c", true, will, Properties.EMPTY), cfg);
+        assertThat(((ConnectDecision.Refuse) d).reasonCode()).isEqualTo(ReasonCode.QOS_NOT_SUPPORTED);
+    }
+
+    @Test
+    void willTopicWithWildcardIsRefused() {
+        Will will = new Will("w/#", Payload.utf8("x"), 0, false, Properties.EMPTY);
+        var d = ConnectValidator.validate(connect(MqttVersion.V5, "c", true, will, Properties.EMPTY), DEFAULTS);
+        assertThat(((ConnectDecision.Refuse) d).reasonCode()).isEqualTo(ReasonCode.TOPIC_NAME_INVALID);
+    }
+
+    @Test
+    void authenticationMethodIsRefusedWithBadAuthenticationMethod() {
+        var d = ConnectValidator.validate(connect(MqttVersion.V5, "c", true, null,
+                Properties.builder().authenticationMethod("SCRAM-SHA-1").build()), DEFAULTS);
+        assertThat(((ConnectDecision.Refuse) d).reasonCode()).isEqualTo(ReasonCode.BAD_AUTHENTICATION_METHOD);
+        assertThat(((ConnectDecision.Refuse) d).reason()).contains("SCRAM-SHA-1");
+    }
+
+    @Test
+    void keepAboveServerMaximumGetsServerKeepAlive() {
+        BrokerConfig cfg = DEFAULTS.withMqtt(new MqttConfig(null, null, null, null, null, null, 10, null, null));
+        var d = (ConnectDecision.Accept) ConnectValidator.validate(
+                connect(MqttVersion.V5, "c", true, null, Properties.EMPTY), cfg);
+        assertThat(d.keepAliveSeconds()).isEqualTo(10);
+        assertThat(d.serverKeepAlive()).isEqualTo(10);
+    }
+}
