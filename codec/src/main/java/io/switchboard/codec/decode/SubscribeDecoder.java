@@ -25,7 +25,11 @@ public final class SubscribeDecoder implements PacketDecoder<SubscribePacket> {
             int options = DecodeSupport.readByte(body, "Subscription Options of '" + filter + "'");
             int qos = options & 0x03;
             if (qos == 3) {
-                throw MqttDecodeException.malformed("SUBSCRIBE asks for QoS 3 on '" + filter + "'; allowed 0, 1 or 2");
+                // 3.1.1 [MQTT-3-8.3-4]: a Malformed Packet; 5.0 section 3.8.3.1: "It is a Protocol
+                // Error if the Maximum QoS field has the value 3".
+                String message = "SUBSCRIBE asks for QoS 3 on '" + filter + "'; allowed 0, 1 or 2";
+                throw version.isV5() ? MqttDecodeException.protocolError(message)
+                        : MqttDecodeException.malformed(message);
             }
             if (version.isV5()) {
                 if ((options & 0xC0) != 0) {
