@@ -91,7 +91,6 @@ class RoundTripTest {
                 new SubackPacket(5, List.of(ReasonCode.GRANTED_QOS_1, ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED), rs),
                 new UnsubscribePacket(6, List.of("a/+"), Properties.builder().userProperty("x", "y").build()),
                 new UnsubackPacket(6, List.of(ReasonCode.SUCCESS, ReasonCode.NO_SUBSCRIPTION_EXISTED), rs),
-                new UnsubackPacket(6, List.of(), NONE),
                 PingreqPacket.INSTANCE, PingrespPacket.INSTANCE,
                 DisconnectPacket.NORMAL, new DisconnectPacket(ReasonCode.KEEP_ALIVE_TIMEOUT, NONE),
                 new DisconnectPacket(ReasonCode.SERVER_MOVED, Properties.builder().serverReference("b:1883")

@@ -107,6 +107,13 @@ class SubscribeCodecTest {
     }
 
     @Test
+    void unsuback50WithoutReasonCodesIsProtocolError() {
+        // Section 3.11.3: one reason code per topic filter of the UNSUBSCRIBE.
+        assertRejected(decodeError(MqttVersion.V5, 0xB0, 0x03, 0x00, 0x01, 0x00),
+                ReasonCode.PROTOCOL_ERROR, "UNSUBACK has no reason code");
+    }
+
+    @Test
     void subackWithoutReasonCodesIsProtocolError() {
         assertRejected(decodeError(MqttVersion.V5, 0x90, 0x03, 0x00, 0x01, 0x00),
                 ReasonCode.PROTOCOL_ERROR, "SUBACK has no reason code");

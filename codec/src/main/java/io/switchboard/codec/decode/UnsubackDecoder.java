@@ -1,6 +1,7 @@
 package io.switchboard.codec.decode;
 
 import io.netty.buffer.ByteBuf;
+import io.switchboard.codec.MqttDecodeException;
 import io.switchboard.codec.MqttVersion;
 import io.switchboard.codec.PacketType;
 import io.switchboard.codec.ReasonCode;
@@ -25,6 +26,10 @@ public final class UnsubackDecoder implements PacketDecoder<UnsubackPacket> {
         List<ReasonCode> codes = new ArrayList<>();
         while (body.isReadable()) {
             codes.add(ReasonCode.of(PacketType.UNSUBACK, body.readUnsignedByte()));
+        }
+        if (codes.isEmpty()) {
+            // Section 3.11.3: one reason code per topic filter of the UNSUBSCRIBE, so at least one.
+            throw MqttDecodeException.protocolError("UNSUBACK has no reason code");
         }
         return new UnsubackPacket(packetId, codes, props);
     }
