@@ -42,6 +42,11 @@ public final class Properties {
     private final Integer subscriptionIdentifierAvailable;
     private final Integer sharedSubscriptionAvailable;
 
+    /** The shared empty instance when the builder holds nothing, so emptiness is usually an identity check. */
+    private static Properties create(Builder b) {
+        return EMPTY != null && b.isEmpty() ? EMPTY : new Properties(b);
+    }
+
     private Properties(Builder b) {
         payloadFormatIndicator = b.payloadFormatIndicator;
         messageExpiryInterval = b.messageExpiryInterval;
@@ -95,7 +100,7 @@ public final class Properties {
     }
 
     public boolean isEmpty() {
-        return equals(EMPTY);
+        return this == EMPTY || equals(EMPTY);
     }
 
     /**
@@ -321,7 +326,21 @@ public final class Properties {
         public Builder sharedSubscriptionAvailable(Integer v) { sharedSubscriptionAvailable = v; return this; }
 
         public Properties build() {
-            return new Properties(this);
+            return create(this);
+        }
+
+        boolean isEmpty() {
+            return payloadFormatIndicator == null && messageExpiryInterval == null && contentType == null
+                    && responseTopic == null && correlationData == null && subscriptionIdentifiers.isEmpty()
+                    && sessionExpiryInterval == null && assignedClientIdentifier == null && serverKeepAlive == null
+                    && authenticationMethod == null && authenticationData == null
+                    && requestProblemInformation == null && willDelayInterval == null
+                    && requestResponseInformation == null && responseInformation == null && serverReference == null
+                    && reasonString == null && receiveMaximum == null && topicAliasMaximum == null
+                    && topicAlias == null && maximumQos == null && retainAvailable == null
+                    && userProperties.isEmpty() && maximumPacketSize == null
+                    && wildcardSubscriptionAvailable == null && subscriptionIdentifierAvailable == null
+                    && sharedSubscriptionAvailable == null;
         }
     }
 }

@@ -95,6 +95,9 @@ public final class PropertiesCodec {
 
     /** The size of the property section's content, without its length prefix. */
     public static int contentSize(Properties props, PropertyScope scope) {
+        if (props == Properties.EMPTY) {
+            return 0; // the common case, without walking the table
+        }
         int size = 0;
         for (Property p : Property.values()) {
             Object v = props.get(p);
