@@ -69,7 +69,12 @@ final class Mqtt {
     }
 
     static PublishPacket publish(String topic, int qos, int packetId, Properties props, String payload) {
-        return new PublishPacket(topic, qos, false, false, packetId, props, Payload.utf8(payload));
+        return publish(topic, qos, false, packetId, props, payload);
+    }
+
+    static PublishPacket publish(String topic, int qos, boolean retain, int packetId, Properties props,
+            String payload) {
+        return new PublishPacket(topic, qos, retain, false, packetId, props, Payload.utf8(payload));
     }
 
     /** Publishes at QoS 1 and waits for the PUBACK, so the message has been routed when this returns. */
