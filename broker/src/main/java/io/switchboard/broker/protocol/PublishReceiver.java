@@ -29,6 +29,11 @@ final class PublishReceiver {
             c.close(e.reasonCode, e.getMessage());
             return;
         }
+        if (v5 && topic.isEmpty()) {
+            // Section 3.3.2.1: a zero length Topic Name without a Topic Alias is a Protocol Error (0x82).
+            c.close(ReasonCode.PROTOCOL_ERROR, "the topic name is empty and the PUBLISH carries no Topic Alias");
+            return;
+        }
         String problem = Topics.checkName(topic);
         if (problem != null) {
             c.close(ReasonCode.TOPIC_NAME_INVALID, problem); // [MQTT-3.3.2-2] / [MQTT-4.7.3-1]
