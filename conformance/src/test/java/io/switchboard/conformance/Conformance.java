@@ -97,10 +97,16 @@ final class Conformance {
 
     /** Receives a PUBLISH and checks topic and payload; QoS 1 and 2 are acknowledged (as a subscriber). */
     static PublishPacket receive(RawClient c, String topic, String payload) {
+        PublishPacket p = expectPublish(c, topic, payload);
+        ack(c, p);
+        return p;
+    }
+
+    /** Receives a PUBLISH and checks topic and payload, without acknowledging it. */
+    static PublishPacket expectPublish(RawClient c, String topic, String payload) {
         PublishPacket p = c.expect(PublishPacket.class);
         assertThat(p.topic()).isEqualTo(topic);
         assertThat(p.payload().toUtf8String()).isEqualTo(payload);
-        ack(c, p);
         return p;
     }
 
