@@ -16,6 +16,7 @@ import io.switchboard.codec.MqttVersion;
 import io.switchboard.codec.ReasonCode;
 import io.switchboard.codec.packet.ConnackPacket;
 import io.switchboard.codec.packet.ConnectPacket;
+import io.switchboard.codec.packet.MqttPacket;
 import io.switchboard.codec.packet.Payload;
 import io.switchboard.codec.packet.PublishPacket;
 import io.switchboard.codec.packet.SubackPacket;
@@ -263,6 +264,60 @@ class ConnectConformanceTest {
             publish(pub, topic, 1, 1, "other");
             receive(c, topic, "other");
             c.expectNothingMore();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
+    @DisplayName("a refused CONNECT: packets pipelined after it are not processed, 5.0 [MQTT-3.1.4-6]")
+    void refusedConnectIgnoresPipelinedPackets(MqttVersion v) {
+        String topic = "cc/refused/" + v;
+        // 3.1.1: empty client id with Clean Session 0 (0x02); 5.0: an Authentication Method (0x8C).
+        ConnectPacket refused = v.isV5()
+                ? new ConnectPacket(v, true, 0, "cc-refused", null, null, null,
+                        Properties.builder().authenticationMethod("nope").build())
+                : connectPacket(v, "", false, null, 0, null);
+        try (RawClient watcher = connect(broker, connectPacket(v, "cc-refused-watch-" + v, true, null, 0, null),
+                false);
+                RawClient c = RawClient.open(broker.port(), v)) {
+            Conformance.subscribe(watcher, 1, topic, 0);
+            c.sendBytes(concat(bytes(refused, v),
+                    bytes(new PublishPacket(topic, 0, false, false, 0, Properties.EMPTY, Payload.utf8("no")), v)));
+            assertThat(c.expect(ConnackPacket.class).reasonCode().isError()).isTrue();
+            expectClosedWithoutPacket(c);
+            try (RawClient pub = connect(broker, connectPacket(v, "cc-refused-pub-" + v, true, null, 0, null),
+                    false)) {
+                publish(pub, topic, 0, 0, "marker");
+            }
+            receive(watcher, topic, "marker"); // the pipelined PUBLISH would have come first
+            watcher.expectNothingMore();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
+    @DisplayName("a second CONNECT pipelined before CONNACK is a protocol violation [MQTT-3.1.0-2]")
+    void pipelinedSecondConnect(MqttVersion v) {
+        try (RawClient c = RawClient.open(broker.port(), v)) {
+            byte[] connect = bytes(connectPacket(v, "cc-twice-pipe-" + v, true, null, 0, null), v);
+            c.sendBytes(concat(connect, connect));
+            // 5.0 may get CONNACK 0x00 then DISCONNECT 0x82, or a refusing CONNACK 0x82; 3.1.1 may get CONNACK 0.
+            MqttPacket first;
+            try {
+                first = c.receive();
+            } catch (AssertionError closed) {
+                assertThat(closed).hasMessageContaining("closed the connection");
+                return;
+            }
+            assertThat(first).isInstanceOf(ConnackPacket.class);
+            ConnackPacket ack = (ConnackPacket) first;
+            if (ack.reasonCode() == ReasonCode.SUCCESS) {
+                expectDisconnectOrClose(c, ReasonCode.PROTOCOL_ERROR);
+            } else {
+                assertThat(v.isV5()).isTrue();
+                assertThat(ack.reasonCode()).isEqualTo(ReasonCode.PROTOCOL_ERROR);
+                expectClosedWithoutPacket(c);
+            }
         }
     }
 }

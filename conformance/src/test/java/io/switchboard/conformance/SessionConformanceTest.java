@@ -228,6 +228,23 @@ class SessionConformanceTest {
         }
     }
 
+    @Test
+    @DisplayName("5.0 DISCONNECT may set the Session Expiry Interval to 0: the session ends (3.14.2.2.2)")
+    void disconnectLowersExpiryToZero() {
+        MqttVersion v = MqttVersion.V5;
+        String id = "ss-dis-zero";
+        try (RawClient c = connect(broker, persistent(v, id, false), false)) {
+            subscribe(c, 1, "ss/dis-zero", 1);
+            c.send(new DisconnectPacket(ReasonCode.NORMAL_DISCONNECTION,
+                    Properties.builder().sessionExpiryInterval(0L).build()));
+            c.expectClosed();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.broker().context().sessions().get(id) == null);
+        try (RawClient c = connect(broker, persistent(v, id, false), false)) {
+            c.expectNothingMore();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
     @DisplayName("the queue of an offline session is bounded (maxQueuedMessages 3): the first 3 arrive, 2 are dropped and counted")
