@@ -350,9 +350,11 @@ class PropertyTableTest {
 
     @ParameterizedTest(name = "{0} = {2} in {1}")
     @MethodSource("outOfRange")
-    @DisplayName("out-of-range values are a Protocol Error (Receive Maximum 0, Topic Alias 0, Maximum QoS 2, ...)")
+    @DisplayName("out-of-range values are a Protocol Error (Receive Maximum 0, Maximum QoS 2, ...), Topic Alias 0 is 0x94")
     void numericPropertyOutOfRangeIsProtocolError(Property p, PropertyScope scope, long value) {
-        assertRejected(decodeError(MqttVersion.V5, packetWith(scope, entry(p, value))), ReasonCode.PROTOCOL_ERROR,
+        // [MQTT-3.3.2-8] Topic Alias 0 is answered with 0x94 Topic Alias invalid; the rest are Protocol Errors.
+        ReasonCode expected = p == Property.TOPIC_ALIAS ? ReasonCode.TOPIC_ALIAS_INVALID : ReasonCode.PROTOCOL_ERROR;
+        assertRejected(decodeError(MqttVersion.V5, packetWith(scope, entry(p, value))), expected,
                 p.displayName() + " " + value, "out of range");
     }
 

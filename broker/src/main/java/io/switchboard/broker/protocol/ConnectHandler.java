@@ -96,7 +96,7 @@ final class ConnectHandler {
             Long expiry = d.properties().sessionExpiryInterval();
             if (expiry != null) {
                 if (c.requestedSessionExpiry == 0 && expiry != 0) {
-                    // [MQTT-3.14.2-2] a session that had expiry 0 cannot be given one at DISCONNECT.
+                    // Section 3.14.2.2.2: a session that had expiry 0 in CONNECT cannot be given one at DISCONNECT.
                     c.close(ReasonCode.PROTOCOL_ERROR, "Session Expiry Interval " + expiry
                             + " in DISCONNECT after 0 in CONNECT");
                     return;

@@ -68,7 +68,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     Session session;
     /** Cleared by a normal DISCONNECT ([MQTT-3.1.2-10]) and at broker shutdown. */
     boolean publishWillOnClose = true;
-    /** The Session Expiry Interval the CONNECT asked for (5.0), for [MQTT-3.14.2-2]. */
+    /** The Session Expiry Interval the CONNECT asked for (5.0), for the rule of section 3.14.2.2.2. */
     long requestedSessionExpiry;
     final ArrayDeque<MqttPacket> heldUntilConnack = new ArrayDeque<>();
     final TopicAliases topicAliases;

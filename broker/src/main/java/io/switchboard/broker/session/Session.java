@@ -200,7 +200,7 @@ public final class Session {
         }
     }
 
-    /** Sets the Session Expiry Interval, as a 5.0 DISCONNECT may ([MQTT-3.14.2-2] is checked by the caller). */
+    /** Sets the Session Expiry Interval, as a 5.0 DISCONNECT may (the caller checks section 3.14.2.2.2). */
     public void setExpiryInterval(long seconds) {
         expiryIntervalSeconds = seconds;
     }

@@ -2,7 +2,6 @@ package io.switchboard.codec.property;
 
 import io.netty.buffer.ByteBuf;
 import io.switchboard.codec.MqttDecodeException;
-import io.switchboard.codec.ReasonCode;
 import io.switchboard.codec.wire.MqttStrings;
 import io.switchboard.codec.wire.VariableByteInteger;
 import java.util.EnumSet;
@@ -80,7 +79,7 @@ public final class PropertiesCodec {
         if (p.isNumeric()) {
             long v = ((Number) value).longValue();
             if (v < p.min() || v > p.max()) {
-                throw new MqttDecodeException(ReasonCode.PROTOCOL_ERROR, p.displayName() + " " + v
+                throw new MqttDecodeException(p.outOfRangeReasonCode(), p.displayName() + " " + v
                         + " is out of range in " + scope + "; allowed " + p.min() + ".." + p.max());
             }
         }

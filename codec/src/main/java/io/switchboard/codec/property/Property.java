@@ -22,6 +22,7 @@ import static io.switchboard.codec.property.PropertyType.UTF8_STRING;
 import static io.switchboard.codec.property.PropertyType.UTF8_STRING_PAIR;
 import static io.switchboard.codec.property.PropertyType.VARIABLE_BYTE_INTEGER;
 
+import io.switchboard.codec.ReasonCode;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -54,8 +55,8 @@ public enum Property {
     /** [MQTT-3.1.2.11.3] / [MQTT-3.2.2.3.3] a Receive Maximum of 0 is a Protocol Error. */
     RECEIVE_MAXIMUM(0x21, TWO_BYTE_INTEGER, 1, 65_535, scopes(CONNECT, CONNACK), none()),
     TOPIC_ALIAS_MAXIMUM(0x22, TWO_BYTE_INTEGER, 0, 65_535, scopes(CONNECT, CONNACK), none()),
-    /** A Topic Alias of 0 is a Protocol Error ([MQTT-3.3.2-8]). */
-    TOPIC_ALIAS(0x23, TWO_BYTE_INTEGER, 1, 65_535, scopes(PUBLISH), none()),
+    /** [MQTT-3.3.2-8] a Topic Alias of 0 is not permitted: answered with 0x94 Topic Alias invalid. */
+    TOPIC_ALIAS(0x23, TWO_BYTE_INTEGER, 1, 65_535, scopes(PUBLISH), none(), ReasonCode.TOPIC_ALIAS_INVALID),
     MAXIMUM_QOS(0x24, BYTE, 0, 1, scopes(CONNACK), none()),
     RETAIN_AVAILABLE(0x25, BYTE, 0, 1, scopes(CONNACK), none()),
     USER_PROPERTY(0x26, UTF8_STRING_PAIR, 0, 0,
@@ -80,9 +81,16 @@ public enum Property {
     private final long max;
     private final Set<PropertyScope> allowedIn;
     private final Set<PropertyScope> repeatableIn;
+    private final ReasonCode outOfRange;
 
     Property(int id, PropertyType type, long min, long max, Set<PropertyScope> allowedIn,
             Set<PropertyScope> repeatableIn) {
+        this(id, type, min, max, allowedIn, repeatableIn, ReasonCode.PROTOCOL_ERROR);
+    }
+
+    Property(int id, PropertyType type, long min, long max, Set<PropertyScope> allowedIn,
+            Set<PropertyScope> repeatableIn, ReasonCode outOfRange) {
+        this.outOfRange = outOfRange;
         this.id = id;
         this.type = type;
         this.min = min;
@@ -111,6 +119,11 @@ public enum Property {
 
     public long max() {
         return max;
+    }
+
+    /** The reason code for a value outside {@link #min()}..{@link #max()}: Protocol Error unless the specification names another. */
+    public ReasonCode outOfRangeReasonCode() {
+        return outOfRange;
     }
 
     public boolean allowedIn(PropertyScope scope) {
