@@ -7,9 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
-import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
@@ -29,80 +27,22 @@ import io.switchboard.testkit.EmbeddedBroker;
 import io.switchboard.testkit.RawClient;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The HiveMQ MQTT Client (5.0 and 3.1.1 APIs) against Switchboard. */
-class HiveMqClientInteropTest {
+/** The HiveMQ MQTT Client against Switchboard: the 5.0 API, and both APIs where versions meet (see also {@link HiveMqClient3InteropTest}). */
+class HiveMqClientInteropTest extends HiveMqTestSupport {
     @RegisterExtension
     static EmbeddedBroker broker = new EmbeddedBroker();
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeClients() {
-        Collections.reverse(toClose);
-        for (AutoCloseable c : toClose) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // already gone
-            }
-        }
-    }
-
-    // ---- client factories: every client built is disconnected after the test ----
-
-    private Mqtt5BlockingClient v5(String id) {
-        Mqtt5BlockingClient c = Mqtt5Client.builder().identifier(id).serverHost(broker.host())
-                .serverPort(broker.port()).buildBlocking();
-        toClose.add(() -> {
-            if (c.getState().isConnectedOrReconnect()) {
-                c.disconnect();
-            }
-        });
-        return c;
-    }
-
-    private Mqtt3BlockingClient v3(String id) {
-        Mqtt3BlockingClient c = Mqtt3Client.builder().identifier(id).serverHost(broker.host())
-                .serverPort(broker.port()).buildBlocking();
-        toClose.add(() -> {
-            if (c.getState().isConnectedOrReconnect()) {
-                c.disconnect();
-            }
-        });
-        return c;
-    }
-
-    private <T extends AutoCloseable> T closing(T t) {
-        toClose.add(t);
-        return t;
-    }
-
-    private static Mqtt5Publish next(Mqtt5BlockingClient.Mqtt5Publishes p) throws InterruptedException {
-        return p.receive(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .orElseThrow(() -> new AssertionError("no message within " + TIMEOUT));
-    }
-
-    private static Mqtt3Publish next(Mqtt3BlockingClient.Mqtt3Publishes p) throws InterruptedException {
-        return p.receive(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .orElseThrow(() -> new AssertionError("no message within " + TIMEOUT));
-    }
-
-    private static String text(Mqtt5Publish p) {
-        return new String(p.getPayloadAsBytes(), UTF_8);
-    }
-
-    private static String text(Mqtt3Publish p) {
-        return new String(p.getPayloadAsBytes(), UTF_8);
+    @Override
+    EmbeddedBroker broker() {
+        return broker;
     }
 
     // ---- QoS ----
@@ -125,22 +65,6 @@ class HiveMqClientInteropTest {
         assertThat(got.isRetain()).isFalse();
     }
 
-    @ParameterizedTest
-    @EnumSource(MqttQos.class)
-    void v3PublishAndReceiveAtEachQos(MqttQos qos) throws Exception {
-        String topic = unique("hmq3/qos");
-        Mqtt3BlockingClient sub = v3(unique("hmq3-sub"));
-        Mqtt3BlockingClient pub = v3(unique("hmq3-pub"));
-        sub.connect();
-        pub.connect();
-        var publishes = closing(sub.publishes(MqttGlobalPublishFilter.ALL));
-        sub.subscribeWith().topicFilter(topic).qos(qos).send();
-        pub.publishWith().topic(topic).qos(qos).payload("hello-3".getBytes(UTF_8)).send();
-        Mqtt3Publish got = next(publishes);
-        assertThat(got.getTopic().toString()).isEqualTo(topic);
-        assertThat(got.getQos()).isEqualTo(qos);
-        assertThat(text(got)).isEqualTo("hello-3");
-    }
 
     // ---- retained ----
 
@@ -209,21 +133,6 @@ class HiveMqClientInteropTest {
         assertThat(all).containsExactly("a/temp", "a/hum", "b/c/temp", "z/temp", "parent");
     }
 
-    @Test
-    void v3WildcardSubscriptions() throws Exception {
-        String base = unique("hmq3-wild");
-        Mqtt3BlockingClient sub = v3(unique("hmq3-wsub"));
-        Mqtt3BlockingClient pub = v3(unique("hmq3-wpub"));
-        sub.connect();
-        pub.connect();
-        var in = closing(sub.publishes(MqttGlobalPublishFilter.ALL));
-        sub.subscribeWith().topicFilter(base + "/+/x/#").qos(MqttQos.EXACTLY_ONCE).send();
-        for (String t : List.of("a/x", "a/y/z", "b/x/c/d", "a/b/x/c", "end/x/end")) {
-            pub.publishWith().topic(base + "/" + t).qos(MqttQos.EXACTLY_ONCE).payload(t.getBytes(UTF_8)).send();
-        }
-        assertThat(List.of(text(next(in)), text(next(in)), text(next(in))))
-                .containsExactly("a/x", "b/x/c/d", "end/x/end");
-    }
 
     // ---- Will ----
 
@@ -302,30 +211,6 @@ class HiveMqClientInteropTest {
         again.disconnectWith().sessionExpiryInterval(0).send();
     }
 
-    @Test
-    void v3SessionResumesWithMessagesQueuedWhileOffline() throws Exception {
-        String id = unique("hmq3-persist");
-        String topic = unique("hmq3/persist");
-        Mqtt3BlockingClient first = v3(id);
-        assertThat(first.connectWith().cleanSession(false).send().isSessionPresent()).isFalse();
-        first.subscribeWith().topicFilter(topic).qos(MqttQos.EXACTLY_ONCE).send();
-        first.disconnect();
-
-        Mqtt3BlockingClient pub = v3(unique("hmq3-persist-pub"));
-        pub.connect();
-        pub.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload("one".getBytes(UTF_8)).send();
-        pub.publishWith().topic(topic).qos(MqttQos.EXACTLY_ONCE).payload("two".getBytes(UTF_8)).send();
-
-        Mqtt3BlockingClient again = v3(id);
-        var in = closing(again.publishes(MqttGlobalPublishFilter.ALL));
-        assertThat(again.connectWith().cleanSession(false).send().isSessionPresent()).isTrue();
-        Mqtt3Publish one = next(in);
-        Mqtt3Publish two = next(in);
-        assertThat(List.of(text(one), text(two))).containsExactly("one", "two");
-        assertThat(two.getQos()).isEqualTo(MqttQos.EXACTLY_ONCE);
-        again.disconnect();
-        again.connectWith().cleanSession(true).send(); // discard the session
-    }
 
     // ---- 5.0 properties ----
 
@@ -436,27 +321,4 @@ class HiveMqClientInteropTest {
         assertThat(second.getState().isConnected()).isTrue();
     }
 
-    @Test
-    void v3SessionTakeoverClosesTheFirstClient() throws Exception {
-        String id = unique("hmq3-takeover");
-        CompletableFuture<MqttDisconnectSource> firstDisconnected = new CompletableFuture<>();
-        Mqtt3BlockingClient first = Mqtt3Client.builder().identifier(id).serverHost(broker.host())
-                .serverPort(broker.port())
-                .addDisconnectedListener(ctx -> firstDisconnected.complete(ctx.getSource())).buildBlocking();
-        toClose.add(() -> {
-            if (first.getState().isConnectedOrReconnect()) {
-                first.disconnect();
-            }
-        });
-        first.connect();
-        Mqtt3BlockingClient second = v3(id);
-        second.connect();
-        assertThat(firstDisconnected.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
-                .isEqualTo(MqttDisconnectSource.SERVER);
-        String topic = unique("hmq3/takeover");
-        var in = closing(second.publishes(MqttGlobalPublishFilter.ALL));
-        second.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
-        second.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload("still-here".getBytes(UTF_8)).send();
-        assertThat(text(next(in))).isEqualTo("still-here");
-    }
 }
