@@ -13,13 +13,17 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.switchboard.testkit.EmbeddedBroker;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -229,6 +233,49 @@ class MosquittoClientsInteropTest extends HiveMqTestSupport {
         Mqtt5Publish req = request.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(req.getResponseTopic()).hasValueSatisfying(t -> assertThat(t.toString()).isEqualTo(responses));
         assertThat(req.getCorrelationData().map(MosquittoClientsInteropTest::utf8)).hasValue("rr-corr");
+    }
+
+    @Test
+    void subscriptionIdentifierAndMessageExpiryReachMosquittoSub() {
+        String topic = unique("mosq5/subid");
+        Proc sub = sub("5", 1, "S=%S|E=%E|%p", "-q", "1", "-t", topic, "-D", "subscribe", "subscription-identifier",
+                "42");
+        awaitSubscribers(broker, topic, 1);
+        pub("5", "-q", "1", "-t", topic, "-m", "x", "-D", "publish", "message-expiry-interval", "120");
+        List<String> got = sub.awaitSuccess(EXIT);
+        assertThat(got).hasSize(1);
+        // The expiry is what is left of 120 s after a moment in the broker: 119 or 120.
+        assertThat(got.get(0)).matches("S=42\\|E=1(19|20)\\|x");
+    }
+
+    @Test
+    void retainedWillOfAKilledMosquittoSubIsKeptForLaterSubscribers() {
+        String willTopic = unique("mosq/will-retained");
+        String idle = unique("mosq/idle");
+        Proc dying = run("mosquitto_sub", "311", "-W", "30", "-t", idle, "--will-topic", willTopic,
+                "--will-payload", "last words", "--will-qos", "1", "--will-retain");
+        awaitSubscribers(broker, idle, 1);
+        dying.kill();
+        assertThat(sub("5", 1, "%r|%p", "-q", "1", "-t", willTopic).awaitSuccess(EXIT)).containsExactly(
+                "1|last words");
+        pub("5", "-r", "-n", "-t", willTopic); // clear it
+    }
+
+    @Test
+    void largePayloadFromAFile(@TempDir Path dir) throws Exception {
+        String topic = unique("mosq/large");
+        byte[] payload = new byte[700 * 1024];
+        new Random(7).nextBytes(payload);
+        Path file = Files.write(dir.resolve("payload.bin"), payload);
+        Mqtt5BlockingClient java = v5(unique("mosq-large-java"));
+        java.connect();
+        var in = closing(java.publishes(MqttGlobalPublishFilter.ALL));
+        java.subscribeWith().topicFilter(topic).qos(MqttQos.EXACTLY_ONCE).send();
+        Proc sub = sub("311", 1, "%l", "-q", "2", "-t", topic);
+        awaitSubscribers(broker, topic, 2);
+        pub("5", "-q", "2", "-t", topic, "-f", file.toString());
+        assertThat(next(in).getPayloadAsBytes()).isEqualTo(payload);
+        assertThat(sub.awaitSuccess(EXIT)).containsExactly(String.valueOf(payload.length));
     }
 
     private static String utf8(ByteBuffer b) {

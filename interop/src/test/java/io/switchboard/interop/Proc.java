@@ -3,6 +3,7 @@ package io.switchboard.interop;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -26,7 +27,7 @@ final class Proc implements AutoCloseable {
 
     private Proc(List<String> command) throws IOException {
         this.command = command;
-        this.process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        this.process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
         this.outReader = reader(process.getInputStream(), out, "out");
         this.errReader = reader(process.getErrorStream(), err, "err");
