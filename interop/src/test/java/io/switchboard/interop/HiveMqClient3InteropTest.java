@@ -111,4 +111,43 @@ class HiveMqClient3InteropTest extends HiveMqTestSupport {
         second.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload("still-here".getBytes(UTF_8)).send();
         assertThat(text(next(in))).isEqualTo("still-here");
     }
+
+    @Test
+    void emptyClientIdWithCleanSessionIsAccepted() throws Exception {
+        Mqtt3BlockingClient anon = Mqtt3Client.builder().serverHost(broker.host()).serverPort(broker.port())
+                .buildBlocking();
+        toClose.add(() -> {
+            if (anon.getState().isConnectedOrReconnect()) {
+                anon.disconnect();
+            }
+        });
+        anon.connectWith().cleanSession(true).send();
+        String topic = unique("hmq3/anon");
+        var in = closing(anon.publishes(MqttGlobalPublishFilter.ALL));
+        anon.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
+        anon.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload("anon".getBytes(UTF_8)).send();
+        assertThat(text(next(in))).isEqualTo("anon");
+    }
+
+    @Test
+    void qosIsDowngradedToTheGrantedQosAndUnsubscribeStopsDelivery() throws Exception {
+        String topic = unique("hmq3/downgrade");
+        Mqtt3BlockingClient sub = v3(unique("hmq3-dg-sub"));
+        Mqtt3BlockingClient pub = v3(unique("hmq3-dg-pub"));
+        sub.connect();
+        pub.connect();
+        var in = closing(sub.publishes(MqttGlobalPublishFilter.ALL));
+        sub.subscribeWith().topicFilter(topic).qos(MqttQos.AT_MOST_ONCE).send();
+        sub.subscribeWith().topicFilter(topic + "/marker").qos(MqttQos.AT_LEAST_ONCE).send();
+        pub.publishWith().topic(topic).qos(MqttQos.EXACTLY_ONCE).payload("two".getBytes(UTF_8)).send();
+        Mqtt3Publish got = next(in);
+        assertThat(text(got)).isEqualTo("two");
+        assertThat(got.getQos()).isEqualTo(MqttQos.AT_MOST_ONCE);
+
+        sub.unsubscribeWith().topicFilter(topic).send();
+        pub.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload("gone".getBytes(UTF_8)).send();
+        pub.publishWith().topic(topic + "/marker").qos(MqttQos.AT_LEAST_ONCE).payload("marker".getBytes(UTF_8))
+                .send();
+        assertThat(text(next(in))).isEqualTo("marker");
+    }
 }

@@ -4,6 +4,7 @@ import static io.switchboard.interop.Interop.TIMEOUT;
 import static io.switchboard.interop.Interop.unique;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.switchboard.codec.MqttVersion;
@@ -21,6 +22,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -224,6 +228,22 @@ class PahoInteropTest {
             willer.close(true);
         }
         assertThat(sub.next().payload()).isEqualTo("bye-with-will");
+    }
+
+    @Test
+    void paho3EmptyClientIdWithoutCleanSessionIsRefusedWithIdentifierRejected() throws Exception {
+        MqttClient anon = new MqttClient(
+                PahoClients.uri(broker.port()), "", new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+        try {
+            MqttConnectOptions o = new MqttConnectOptions();
+            o.setCleanSession(false);
+            o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+            assertThatThrownBy(() -> anon.connect(o))
+                    .isInstanceOfSatisfying(MqttException.class,
+                            e -> assertThat(e.getReasonCode()).isEqualTo(2)); // [MQTT-3.1.3-8] 0x02
+        } finally {
+            anon.close(true);
+        }
     }
 
     // ---- persistent sessions ----
