@@ -287,7 +287,7 @@ class QosFlowConformanceTest {
     class WithSmallLimits {
         @RegisterExtension
         static EmbeddedBroker limited = new EmbeddedBroker(cfg -> cfg.withMqtt(
-                new MqttConfig(1024, 2, null, null, null, null, null, null, null)));
+                new MqttConfig(1024, 2, null, null, null, null, null, null, null, null)));
 
         @Test
         @DisplayName("5.0: more QoS 2 PUBLISHes awaiting PUBREL than the Receive Maximum -> DISCONNECT 0x93 (section 4.9)")
@@ -339,7 +339,7 @@ class QosFlowConformanceTest {
     class WithoutQos2AndRetain {
         @RegisterExtension
         static EmbeddedBroker limited = new EmbeddedBroker(cfg -> cfg.withMqtt(
-                new MqttConfig(null, null, null, 1, false, null, null, null, null)));
+                new MqttConfig(null, null, null, 1, false, null, null, null, null, null)));
 
         @Test
         @DisplayName("5.0: PUBLISH QoS 2 above the Maximum QoS 1 in CONNACK -> DISCONNECT 0x9B (section 3.2.2.3.4)")

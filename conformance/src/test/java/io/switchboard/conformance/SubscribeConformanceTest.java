@@ -213,7 +213,7 @@ class SubscribeConformanceTest {
     class WithMaximumQos1 {
         @RegisterExtension
         static EmbeddedBroker limited = new EmbeddedBroker(cfg -> cfg.withMqtt(
-                new MqttConfig(null, null, null, 1, null, null, null, null, null)));
+                new MqttConfig(null, null, null, 1, null, null, null, null, null, null)));
 
         @ParameterizedTest
         @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})

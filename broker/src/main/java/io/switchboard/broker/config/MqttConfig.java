@@ -13,10 +13,13 @@ package io.switchboard.broker.config;
  * @param maxKeepAlive highest keep alive in seconds; a 5.0 client asking more (or 0) gets Server Keep Alive; default 65535
  * @param connectTimeoutSeconds seconds a new connection has to send CONNECT; default 10
  * @param maxClientIdLength longest client identifier in bytes; default 65535
+ * @param maxOutboundBytes bytes written towards one client and not yet taken by its socket; beyond
+ *     this, QoS 0 messages to that client are dropped and counted (QoS 1/2 wait in the session
+ *     queue); default 8 MiB
  */
 public record MqttConfig(Integer maxPacketSize, Integer receiveMaximum, Integer maxInflight, Integer maxQos,
         Boolean retainAvailable, Integer topicAliasMaximum, Integer maxKeepAlive, Integer connectTimeoutSeconds,
-        Integer maxClientIdLength) {
+        Integer maxClientIdLength, Integer maxOutboundBytes) {
 
     public MqttConfig {
         maxPacketSize = Check.range("mqtt.maxPacketSize", maxPacketSize, 1_048_576, 64, 268_435_460);
@@ -28,9 +31,10 @@ public record MqttConfig(Integer maxPacketSize, Integer receiveMaximum, Integer 
         maxKeepAlive = Check.range("mqtt.maxKeepAlive", maxKeepAlive, 65_535, 1, 65_535);
         connectTimeoutSeconds = Check.range("mqtt.connectTimeoutSeconds", connectTimeoutSeconds, 10, 1, 3600);
         maxClientIdLength = Check.range("mqtt.maxClientIdLength", maxClientIdLength, 65_535, 23, 65_535);
+        maxOutboundBytes = Check.range("mqtt.maxOutboundBytes", maxOutboundBytes, 8 << 20, 64 << 10, Integer.MAX_VALUE);
     }
 
     public static MqttConfig defaults() {
-        return new MqttConfig(null, null, null, null, null, null, null, null, null);
+        return new MqttConfig(null, null, null, null, null, null, null, null, null, null);
     }
 }

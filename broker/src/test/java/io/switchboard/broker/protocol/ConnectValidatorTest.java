@@ -55,7 +55,7 @@ class ConnectValidatorTest {
     @Test
     void willAboveMaximumQosIsRefused() {
         // [MQTT-3.2.2-12]
-        BrokerConfig cfg = DEFAULTS.withMqtt(new MqttConfig(null, null, null, 1, null, null, null, null, null));
+        BrokerConfig cfg = DEFAULTS.withMqtt(new MqttConfig(null, null, null, 1, null, null, null, null, null, null));
         Will will = new Will("w", Payload.utf8("x"), 2, false, Properties.EMPTY);
         var d = ConnectValidator.validate(connect(MqttVersion.V5, "c", true, will, Properties.EMPTY), cfg);
         assertThat(((ConnectDecision.Refuse) d).reasonCode()).isEqualTo(ReasonCode.QOS_NOT_SUPPORTED);
@@ -78,7 +78,7 @@ class ConnectValidatorTest {
 
     @Test
     void keepAboveServerMaximumGetsServerKeepAlive() {
-        BrokerConfig cfg = DEFAULTS.withMqtt(new MqttConfig(null, null, null, null, null, null, 10, null, null));
+        BrokerConfig cfg = DEFAULTS.withMqtt(new MqttConfig(null, null, null, null, null, null, 10, null, null, null));
         var d = (ConnectDecision.Accept) ConnectValidator.validate(
                 connect(MqttVersion.V5, "c", true, null, Properties.EMPTY), cfg);
         assertThat(d.keepAliveSeconds()).isEqualTo(10);
