@@ -1,7 +1,7 @@
 package io.switchboard.conformance;
 
-import static io.switchboard.conformance.Mqtt.expectPublish;
-import static io.switchboard.conformance.Mqtt.publish;
+import static io.switchboard.conformance.Conformance.expectPublish;
+import static io.switchboard.conformance.Conformance.publishPacket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,7 +37,7 @@ class RetainedConformanceTest {
 
     /** Subscribes with the given Retain Handling (5.0) at QoS 0. */
     private static void subscribeRh(RawClient c, String filter, int retainHandling) {
-        SubackPacket ack = Mqtt.subscribe(c, Properties.EMPTY,
+        SubackPacket ack = Conformance.subscribeForSuback(c, Properties.EMPTY,
                 new TopicSubscription(filter, 0, false, false, retainHandling));
         assertThat(ack.reasonCodes()).containsExactly(ReasonCode.GRANTED_QOS_0);
     }
@@ -49,10 +49,10 @@ class RetainedConformanceTest {
     void deliveredOnSubscribe(MqttVersion v) {
         String topic = t("onsub", v);
         try (RawClient pub = RawClient.connect(broker.port(), v, "rc-onsub-pub-" + v)) {
-            Mqtt.publishQos1(pub, topic, true, "stored");
+            Conformance.publishQos1(pub, topic, true, "stored");
         }
         try (RawClient sub = RawClient.connect(broker.port(), v, "rc-onsub-sub-" + v)) {
-            Mqtt.subscribe(sub, topic, 0);
+            Conformance.subscribe(sub, topic, 0);
             PublishPacket got = expectPublish(sub, topic, "stored");
             assertThat(got.retain()).isTrue();
             sub.expectNothingMore();
@@ -67,10 +67,10 @@ class RetainedConformanceTest {
         String topic = t("replace", v);
         try (RawClient pub = RawClient.connect(broker.port(), v, "rc-replace-pub-" + v);
                 RawClient sub = RawClient.connect(broker.port(), v, "rc-replace-sub-" + v)) {
-            Mqtt.publishQos1(pub, topic, true, "v1");
-            Mqtt.publishQos1(pub, topic, true, "v2");
-            Mqtt.publishQos1(pub, topic, false, "not retained");
-            Mqtt.subscribe(sub, topic, 0);
+            Conformance.publishQos1(pub, topic, true, "v1");
+            Conformance.publishQos1(pub, topic, true, "v2");
+            Conformance.publishQos1(pub, topic, false, "not retained");
+            Conformance.subscribe(sub, topic, 0);
             assertThat(expectPublish(sub, topic, "v2").retain()).isTrue();
             sub.expectNothingMore();
         }
@@ -84,15 +84,15 @@ class RetainedConformanceTest {
         String topic = t("delete", v);
         try (RawClient pub = RawClient.connect(broker.port(), v, "rc-delete-pub-" + v);
                 RawClient existing = RawClient.connect(broker.port(), v, "rc-delete-existing-" + v)) {
-            Mqtt.publishQos1(pub, topic, true, "doomed");
-            Mqtt.subscribe(existing, topic, 0);
+            Conformance.publishQos1(pub, topic, true, "doomed");
+            Conformance.subscribe(existing, topic, 0);
             expectPublish(existing, topic, "doomed");
-            Mqtt.publishQos1(pub, topic, true, "");
+            Conformance.publishQos1(pub, topic, true, "");
             PublishPacket empty = expectPublish(existing, topic, ""); // processed as normal
             assertThat(empty.retain()).isFalse();
         }
         try (RawClient late = RawClient.connect(broker.port(), v, "rc-delete-late-" + v)) {
-            Mqtt.subscribe(late, topic, 0);
+            Conformance.subscribe(late, topic, 0);
             late.expectNothingMore(); // neither the deleted message nor the empty one
         }
     }
@@ -105,8 +105,8 @@ class RetainedConformanceTest {
         String topic = t("live", v);
         try (RawClient sub = RawClient.connect(broker.port(), v, "rc-live-sub-" + v);
                 RawClient pub = RawClient.connect(broker.port(), v, "rc-live-pub-" + v)) {
-            Mqtt.subscribe(sub, topic, 0);
-            Mqtt.publishQos1(pub, topic, true, "live");
+            Conformance.subscribe(sub, topic, 0);
+            Conformance.publishQos1(pub, topic, true, "live");
             assertThat(expectPublish(sub, topic, "live").retain()).isFalse();
             sub.expectNothingMore();
         }
@@ -117,7 +117,7 @@ class RetainedConformanceTest {
     void retainHandling0() {
         String topic = t("rh0", MqttVersion.V5);
         try (RawClient c = RawClient.connect(broker.port(), MqttVersion.V5, "rc-rh0")) {
-            Mqtt.publishQos1(c, topic, true, "r");
+            Conformance.publishQos1(c, topic, true, "r");
             subscribeRh(c, topic, 0);
             assertThat(expectPublish(c, topic, "r").retain()).isTrue();
             subscribeRh(c, topic, 0); // re-subscribe
@@ -131,7 +131,7 @@ class RetainedConformanceTest {
     void retainHandling1() {
         String topic = t("rh1", MqttVersion.V5);
         try (RawClient c = RawClient.connect(broker.port(), MqttVersion.V5, "rc-rh1")) {
-            Mqtt.publishQos1(c, topic, true, "r");
+            Conformance.publishQos1(c, topic, true, "r");
             subscribeRh(c, topic, 1);
             assertThat(expectPublish(c, topic, "r").retain()).isTrue();
             subscribeRh(c, topic, 1); // the subscription exists: nothing
@@ -144,10 +144,10 @@ class RetainedConformanceTest {
     void retainHandling2() {
         String topic = t("rh2", MqttVersion.V5);
         try (RawClient c = RawClient.connect(broker.port(), MqttVersion.V5, "rc-rh2")) {
-            Mqtt.publishQos1(c, topic, true, "r");
+            Conformance.publishQos1(c, topic, true, "r");
             subscribeRh(c, topic, 2);
             c.expectNothingMore();
-            Mqtt.publishQos1(c, topic, false, "live");
+            Conformance.publishQos1(c, topic, false, "live");
             expectPublish(c, topic, "live");
         }
     }
@@ -158,11 +158,11 @@ class RetainedConformanceTest {
         String base = t("expiry", MqttVersion.V5);
         long routedBy;
         try (RawClient pub = RawClient.connect(broker.port(), MqttVersion.V5, "rc-expiry-pub")) {
-            pub.send(publish(base + "/short", 1, true, 1, Properties.builder().messageExpiryInterval(1L).build(),
+            pub.send(publishPacket(base + "/short", 1, true, 1, Properties.builder().messageExpiryInterval(1L).build(),
                     "gone"));
-            pub.send(publish(base + "/long", 1, true, 2, Properties.builder().messageExpiryInterval(3600L).build(),
-                    "kept"));
-            pub.send(publish(base + "/never", 1, true, 3, "forever"));
+            pub.send(publishPacket(base + "/long", 1, true, 2,
+                    Properties.builder().messageExpiryInterval(3600L).build(), "kept"));
+            pub.send(publishPacket(base + "/never", 1, true, 3, "forever"));
             for (int id = 1; id <= 3; id++) {
                 assertThat(pub.expect(PubackPacket.class).packetId()).isEqualTo(id);
             }
@@ -171,7 +171,7 @@ class RetainedConformanceTest {
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
                 .until(() -> System.currentTimeMillis() > routedBy + 1_100);
         try (RawClient sub = RawClient.connect(broker.port(), MqttVersion.V5, "rc-expiry-sub")) {
-            Mqtt.subscribe(sub, base + "/#", 0);
+            Conformance.subscribe(sub, base + "/#", 0);
             Map<String, PublishPacket> got = new HashMap<>();
             for (int i = 0; i < 2; i++) {
                 PublishPacket p = sub.expect(PublishPacket.class);
@@ -193,9 +193,9 @@ class RetainedConformanceTest {
                 RawClient sub = RawClient.connect(broker.port(), v, "rc-wild-sub-" + v);
                 RawClient plus = RawClient.connect(broker.port(), v, "rc-wild-plus-" + v)) {
             for (String s : new String[] {"", "/a", "/b/c", "/d", "x/e"}) {
-                Mqtt.publishQos1(pub, base + s, true, "m" + s);
+                Conformance.publishQos1(pub, base + s, true, "m" + s);
             }
-            Mqtt.subscribe(sub, base + "/#", 0);
+            Conformance.subscribe(sub, base + "/#", 0);
             Map<String, String> got = new HashMap<>();
             for (int i = 0; i < 4; i++) {
                 PublishPacket p = sub.expect(PublishPacket.class);
@@ -206,7 +206,7 @@ class RetainedConformanceTest {
             assertThat(got).containsOnly(Map.entry(base, "m"), Map.entry(base + "/a", "m/a"),
                     Map.entry(base + "/b/c", "m/b/c"), Map.entry(base + "/d", "m/d"));
 
-            Mqtt.subscribe(plus, base + "/+", 0);
+            Conformance.subscribe(plus, base + "/+", 0);
             Map<String, String> single = new HashMap<>();
             for (int i = 0; i < 2; i++) {
                 PublishPacket p = plus.expect(PublishPacket.class);
@@ -224,23 +224,23 @@ class RetainedConformanceTest {
         String base = t("qos", v);
         try (RawClient pub = RawClient.connect(broker.port(), v, "rc-qos-pub-" + v);
                 RawClient sub = RawClient.connect(broker.port(), v, "rc-qos-sub-" + v)) {
-            pub.send(publish(base + "/two", 2, true, 1, "q2"));
+            pub.send(publishPacket(base + "/two", 2, true, 1, "q2"));
             pub.expect(PubrecPacket.class);
             pub.send(new PubrelPacket(1));
             pub.expect(PubcompPacket.class);
-            Mqtt.publishQos1(pub, base + "/one", true, "q1");
-            pub.send(publish(base + "/zero", 0, true, 0, "q0"));
+            Conformance.publishQos1(pub, base + "/one", true, "q1");
+            pub.send(publishPacket(base + "/zero", 0, true, 0, "q0"));
             pub.expectNothingMore();
 
-            Mqtt.subscribe(sub, base + "/two", 1);
+            Conformance.subscribe(sub, base + "/two", 1);
             PublishPacket two = expectPublish(sub, base + "/two", "q2");
             assertThat(two.qos()).isEqualTo(1);
             sub.send(new PubackPacket(two.packetId()));
-            Mqtt.subscribe(sub, base + "/one", 2);
+            Conformance.subscribe(sub, base + "/one", 2);
             PublishPacket one = expectPublish(sub, base + "/one", "q1");
             assertThat(one.qos()).isEqualTo(1);
             sub.send(new PubackPacket(one.packetId()));
-            Mqtt.subscribe(sub, base + "/zero", 2);
+            Conformance.subscribe(sub, base + "/zero", 2);
             assertThat(expectPublish(sub, base + "/zero", "q0").qos()).isZero();
             sub.expectNothingMore();
         }

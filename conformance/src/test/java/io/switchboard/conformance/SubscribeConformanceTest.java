@@ -1,8 +1,8 @@
 package io.switchboard.conformance;
 
-import static io.switchboard.conformance.Mqtt.expectPublish;
-import static io.switchboard.conformance.Mqtt.publish;
-import static io.switchboard.conformance.Mqtt.subscribe;
+import static io.switchboard.conformance.Conformance.expectPublish;
+import static io.switchboard.conformance.Conformance.publishPacket;
+import static io.switchboard.conformance.Conformance.subscribe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.broker.config.MqttConfig;
@@ -54,7 +54,8 @@ class SubscribeConformanceTest {
             if (v.isV5()) {
                 subs.add(new TopicSubscription("$share/group/" + base + "/d", 1));
             }
-            SubackPacket ack = Mqtt.subscribe(sub, Properties.EMPTY, subs.toArray(TopicSubscription[]::new));
+            SubackPacket ack = Conformance.subscribeForSuback(sub, Properties.EMPTY,
+                    subs.toArray(TopicSubscription[]::new));
             List<Integer> values = ack.reasonCodes().stream().map(ReasonCode::value).toList();
             if (v.isV5()) {
                 assertThat(values).containsExactly(0x00, 0x01, 0x8F, 0x02, 0x9E);
@@ -62,7 +63,7 @@ class SubscribeConformanceTest {
                 assertThat(values).containsExactly(0x00, 0x01, 0x80, 0x02);
             }
             // the valid filters of the packet are in force [MQTT-3.8.4-5]
-            Mqtt.publishQos1(pub, base + "/b", false, "b");
+            Conformance.publishQos1(pub, base + "/b", false, "b");
             PublishPacket got = expectPublish(sub, base + "/b", "b");
             sub.send(new PubackPacket(got.packetId()));
             sub.expectNothingMore();
@@ -78,13 +79,13 @@ class SubscribeConformanceTest {
                 RawClient pub = RawClient.connect(broker.port(), v, "sc-replace-pub-" + v)) {
             subscribe(sub, topic, 0);
             subscribe(sub, topic, 1);
-            Mqtt.publishQos1(pub, topic, false, "once");
+            Conformance.publishQos1(pub, topic, false, "once");
             PublishPacket got = expectPublish(sub, topic, "once");
             assertThat(got.qos()).isEqualTo(1);
             sub.send(new PubackPacket(got.packetId()));
             sub.expectNothingMore();
             subscribe(sub, topic, 0); // and back down
-            Mqtt.publishQos1(pub, topic, false, "again");
+            Conformance.publishQos1(pub, topic, false, "again");
             assertThat(expectPublish(sub, topic, "again").qos()).isZero();
             sub.expectNothingMore();
         }
@@ -99,11 +100,11 @@ class SubscribeConformanceTest {
         try (RawClient sub = RawClient.connect(broker.port(), v, "sc-overlap-sub-" + v);
                 RawClient pub = RawClient.connect(broker.port(), v, "sc-overlap-pub-" + v)) {
             Properties none = Properties.EMPTY;
-            Mqtt.subscribe(sub, v.isV5() ? subId(11) : none, new TopicSubscription(base + "/+", 0));
-            Mqtt.subscribe(sub, v.isV5() ? subId(12) : none, new TopicSubscription(base + "/#", 2));
-            Mqtt.subscribe(sub, v.isV5() ? subId(13) : none, new TopicSubscription(base + "/a", 1));
-            Mqtt.subscribe(sub, none, new TopicSubscription(base + "/a/#", 0)); // no identifier
-            pub.send(publish(base + "/a", 2, false, 3, "overlap"));
+            Conformance.subscribeForSuback(sub, v.isV5() ? subId(11) : none, new TopicSubscription(base + "/+", 0));
+            Conformance.subscribeForSuback(sub, v.isV5() ? subId(12) : none, new TopicSubscription(base + "/#", 2));
+            Conformance.subscribeForSuback(sub, v.isV5() ? subId(13) : none, new TopicSubscription(base + "/a", 1));
+            Conformance.subscribeForSuback(sub, none, new TopicSubscription(base + "/a/#", 0)); // no identifier
+            pub.send(publishPacket(base + "/a", 2, false, 3, "overlap"));
             pub.expect(io.switchboard.codec.packet.PubrecPacket.class);
             PublishPacket got = expectPublish(sub, base + "/a", "overlap");
             assertThat(got.qos()).isEqualTo(2);
@@ -121,15 +122,15 @@ class SubscribeConformanceTest {
         String plain = t("local", MqttVersion.V5);
         try (RawClient me = RawClient.connect(broker.port(), MqttVersion.V5, "sc-nolocal-me");
                 RawClient other = RawClient.connect(broker.port(), MqttVersion.V5, "sc-nolocal-other")) {
-            Mqtt.subscribe(me, Properties.EMPTY, new TopicSubscription(local, 0, true, false, 0));
-            Mqtt.subscribe(me, Properties.EMPTY, new TopicSubscription(plain, 0));
+            Conformance.subscribeForSuback(me, Properties.EMPTY, new TopicSubscription(local, 0, true, false, 0));
+            Conformance.subscribeForSuback(me, Properties.EMPTY, new TopicSubscription(plain, 0));
             subscribe(other, local, 0);
-            Mqtt.publishQos1(me, local, false, "not to me");
+            Conformance.publishQos1(me, local, false, "not to me");
             expectPublish(other, local, "not to me");
-            Mqtt.publishQos1(me, plain, false, "to me"); // without No Local the publisher gets its own message
+            Conformance.publishQos1(me, plain, false, "to me"); // without No Local the publisher gets its own message
             expectPublish(me, plain, "to me");
             me.expectNothingMore();
-            Mqtt.publishQos1(other, local, false, "from other");
+            Conformance.publishQos1(other, local, false, "from other");
             expectPublish(me, local, "from other");
         }
     }
@@ -141,15 +142,15 @@ class SubscribeConformanceTest {
         try (RawClient rap = RawClient.connect(broker.port(), MqttVersion.V5, "sc-rap-1");
                 RawClient norap = RawClient.connect(broker.port(), MqttVersion.V5, "sc-rap-0");
                 RawClient pub = RawClient.connect(broker.port(), MqttVersion.V5, "sc-rap-pub")) {
-            Mqtt.subscribe(rap, Properties.EMPTY, new TopicSubscription(topic, 0, false, true, 0));
-            Mqtt.subscribe(norap, Properties.EMPTY, new TopicSubscription(topic, 0, false, false, 0));
-            Mqtt.publishQos1(pub, topic, true, "retained");
+            Conformance.subscribeForSuback(rap, Properties.EMPTY, new TopicSubscription(topic, 0, false, true, 0));
+            Conformance.subscribeForSuback(norap, Properties.EMPTY, new TopicSubscription(topic, 0, false, false, 0));
+            Conformance.publishQos1(pub, topic, true, "retained");
             assertThat(expectPublish(rap, topic, "retained").retain()).isTrue();
             assertThat(expectPublish(norap, topic, "retained").retain()).isFalse();
-            Mqtt.publishQos1(pub, topic, false, "plain");
+            Conformance.publishQos1(pub, topic, false, "plain");
             assertThat(expectPublish(rap, topic, "plain").retain()).isFalse();
             assertThat(expectPublish(norap, topic, "plain").retain()).isFalse();
-            Mqtt.publishQos1(pub, topic, true, ""); // clean up the retained message
+            Conformance.publishQos1(pub, topic, true, ""); // clean up the retained message
         }
     }
 
@@ -160,12 +161,12 @@ class SubscribeConformanceTest {
         String without = t("nosubid", MqttVersion.V5);
         try (RawClient sub = RawClient.connect(broker.port(), MqttVersion.V5, "sc-subid-sub");
                 RawClient pub = RawClient.connect(broker.port(), MqttVersion.V5, "sc-subid-pub")) {
-            Mqtt.subscribe(sub, subId(268_435_455), new TopicSubscription(with, 0));
-            Mqtt.subscribe(sub, Properties.EMPTY, new TopicSubscription(without, 0));
-            Mqtt.publishQos1(pub, with, false, "w");
+            Conformance.subscribeForSuback(sub, subId(268_435_455), new TopicSubscription(with, 0));
+            Conformance.subscribeForSuback(sub, Properties.EMPTY, new TopicSubscription(without, 0));
+            Conformance.publishQos1(pub, with, false, "w");
             assertThat(expectPublish(sub, with, "w").properties().subscriptionIdentifiers())
                     .containsExactly(268_435_455);
-            Mqtt.publishQos1(pub, without, false, "wo");
+            Conformance.publishQos1(pub, without, false, "wo");
             assertThat(expectPublish(sub, without, "wo").properties().subscriptionIdentifiers()).isEmpty();
         }
     }
@@ -179,7 +180,7 @@ class SubscribeConformanceTest {
         try (RawClient sub = RawClient.connect(broker.port(), v, "sc-unsub-sub-" + v);
                 RawClient pub = RawClient.connect(broker.port(), v, "sc-unsub-pub-" + v)) {
             subscribe(sub, topic, 1);
-            int id = Mqtt.nextId();
+            int id = Conformance.nextId();
             sub.send(new UnsubscribePacket(id, List.of(topic, t("never", v)), Properties.EMPTY));
             UnsubackPacket ack = sub.expect(UnsubackPacket.class);
             assertThat(ack.packetId()).isEqualTo(id);
@@ -188,7 +189,7 @@ class SubscribeConformanceTest {
             } else {
                 assertThat(ack.reasonCodes()).isEmpty();
             }
-            PubackPacket puback = Mqtt.publishQos1(pub, topic, false, "after");
+            PubackPacket puback = Conformance.publishQos1(pub, topic, false, "after");
             if (v.isV5()) {
                 assertThat(puback.reasonCode()).isEqualTo(ReasonCode.NO_MATCHING_SUBSCRIBERS);
             }
@@ -222,10 +223,10 @@ class SubscribeConformanceTest {
             String topic = "subscribe/capped/" + v;
             try (RawClient sub = RawClient.connect(limited.port(), v, "sc-capped-sub-" + v);
                     RawClient pub = RawClient.connect(limited.port(), v, "sc-capped-pub-" + v)) {
-                SubackPacket ack = Mqtt.subscribe(sub, Properties.EMPTY, new TopicSubscription(topic, 2),
-                        new TopicSubscription(topic + "/zero", 0));
+                SubackPacket ack = Conformance.subscribeForSuback(sub, Properties.EMPTY,
+                        new TopicSubscription(topic, 2), new TopicSubscription(topic + "/zero", 0));
                 assertThat(ack.reasonCodes()).containsExactly(ReasonCode.GRANTED_QOS_1, ReasonCode.GRANTED_QOS_0);
-                Mqtt.publishQos1(pub, topic, false, "q1");
+                Conformance.publishQos1(pub, topic, false, "q1");
                 assertThat(expectPublish(sub, topic, "q1").qos()).isEqualTo(1);
             }
         }
