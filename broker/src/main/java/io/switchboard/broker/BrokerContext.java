@@ -3,6 +3,7 @@ package io.switchboard.broker;
 import io.switchboard.broker.config.BrokerConfig;
 import io.switchboard.broker.delivery.Router;
 import io.switchboard.broker.metrics.BrokerMetrics;
+import io.switchboard.broker.protocol.ClientIdGenerator;
 import io.switchboard.broker.routing.SubscriptionTree;
 import io.switchboard.broker.session.SessionRegistry;
 import io.switchboard.broker.storage.Storage;
@@ -17,6 +18,7 @@ public final class BrokerContext {
     private final SessionRegistry sessions;
     private final Router router;
     private final Clock clock;
+    private final ClientIdGenerator clientIds = new ClientIdGenerator();
 
     public BrokerContext(BrokerConfig config, Storage storage, Clock clock) {
         this.config = config;
@@ -48,6 +50,10 @@ public final class BrokerContext {
 
     public Router router() {
         return router;
+    }
+
+    public ClientIdGenerator clientIds() {
+        return clientIds;
     }
 
     public Clock clock() {

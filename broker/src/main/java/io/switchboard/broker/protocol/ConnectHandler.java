@@ -23,7 +23,7 @@ final class ConnectHandler {
 
     static void onConnect(MqttConnection c, ConnectPacket p) {
         c.version = p.version();
-        ConnectDecision decision = ConnectValidator.validate(p, c.broker.config());
+        ConnectDecision decision = ConnectValidator.validate(p, c.broker.config(), c.broker.clientIds());
         if (decision instanceof ConnectDecision.Refuse r) {
             c.close(r.reasonCode(), r.reason());
             return;

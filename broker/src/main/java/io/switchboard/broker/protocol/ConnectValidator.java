@@ -9,17 +9,13 @@ import io.switchboard.codec.packet.Will;
 import io.switchboard.codec.property.Properties;
 import io.switchboard.codec.wire.MqttStrings;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 
 /** The CONNECT rules, as a pure function from packet and configuration to a {@link ConnectDecision}. */
 public final class ConnectValidator {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private ConnectValidator() {
     }
 
-    public static ConnectDecision validate(ConnectPacket c, BrokerConfig config) {
+    public static ConnectDecision validate(ConnectPacket c, BrokerConfig config, ClientIdGenerator ids) {
         var mqtt = config.mqtt();
         Properties props = c.properties();
         MqttVersion v = c.version();
@@ -36,7 +32,7 @@ public final class ConnectValidator {
                         "an empty client identifier requires Clean Session 1");
             }
             // [MQTT-3.1.3-6] the server assigns a unique client id (sent back in 5.0, [MQTT-3.2.2-16]).
-            clientId = "auto-" + HexFormat.of().formatHex(randomBytes());
+            clientId = ids.next();
             assigned = true;
         }
         int idLength = clientId.getBytes(StandardCharsets.UTF_8).length;
@@ -105,11 +101,5 @@ public final class ConnectValidator {
                     "Will Response Topic: " + Topics.checkName(responseTopic));
         }
         return null;
-    }
-
-    private static byte[] randomBytes() {
-        byte[] b = new byte[12];
-        RANDOM.nextBytes(b);
-        return b;
     }
 }

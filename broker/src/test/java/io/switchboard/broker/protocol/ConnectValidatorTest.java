@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The CONNECT rules, tested without a socket. */
 class ConnectValidatorTest {
     private static final BrokerConfig DEFAULTS = BrokerConfig.defaults();
+    private static final ClientIdGenerator IDS = new ClientIdGenerator();
 
     private static ConnectPacket connect(MqttVersion v, String id, boolean clean, Will will, Properties p) {
         return new ConnectPacket(v, clean, 30, id, will, null, null, p);
@@ -23,7 +24,7 @@ class ConnectValidatorTest {
     @Test
     void emptyClientIdIsAssignedIn5() {
         var d = (ConnectDecision.Accept) ConnectValidator.validate(
-                connect(MqttVersion.V5, "", false, null, Properties.EMPTY), DEFAULTS);
+                connect(MqttVersion.V5, "", false, null, Properties.EMPTY), DEFAULTS, IDS);
         assertThat(d.assigned()).isTrue();
         assertThat(d.clientId()).startsWith("auto-");
     }
@@ -31,7 +32,7 @@ class ConnectValidatorTest {
     @Test
     void emptyClientIdWithoutCleanSessionIsRefusedIn311() {
         // [MQTT-3.1.3-8]
-        var d = ConnectValidator.validate(connect(MqttVersion.V3_1_1, "", false, null, Properties.EMPTY), DEFAULTS);
+        var d = ConnectValidator.validate(connect(MqttVersion.V3_1_1, "", false, null, Properties.EMPTY), DEFAULTS, IDS);
         assertThat(d).isInstanceOf(ConnectDecision.Refuse.class);
         assertThat(((ConnectDecision.Refuse) d).reasonCode()).isEqualTo(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID);
     }
@@ -40,7 +41,7 @@ class ConnectValidatorTest {
     void sessionExpiryIsCappedAndReported() {
         BrokerConfig cfg = DEFAULTS.withSessions(new io.switchboard.broker.config.SessionConfig(60L, null, null, null, null));
         var d = (ConnectDecision.Accept) ConnectValidator.validate(connect(MqttVersion.V5, "c", false, null,
-                Properties.builder().sessionExpiryInterval(3600L).build()), cfg);
+                Properties.builder().sessionExpiryInterval(3600L).build()), cfg, IDS);
         assertThat(d.sessionExpiry()).isEqualTo(60);
         assertThat(d.sessionExpiryLowered()).isTrue();
     }
@@ -48,7 +49,7 @@ class ConnectValidatorTest {
     @Test
     void cleanSession0In311NeverExpiresByDefault() {
         var d = (ConnectDecision.Accept) ConnectValidator.validate(
-                connect(MqttVersion.V3_1_1, "c", false, null, Properties.EMPTY), DEFAULTS);
+                connect(MqttVersion.V3_1_1, "c", false, null, Properties.EMPTY), DEFAULTS, IDS);
         assertThat(d.sessionExpiry()).isEqualTo(0xFFFF_FFFFL);
     }
 
@@ -57,21 +58,21 @@ class ConnectValidatorTest {
         // [MQTT-3.2.2-12]
         BrokerConfig cfg = DEFAULTS.withMqtt(new MqttConfig(null, null, null, 1, null, null, null, null, null, null));
         Will will = new Will("w", Payload.utf8("x"), 2, false, Properties.EMPTY);
-        var d = ConnectValidator.validate(connect(MqttVersion.V5, "c", true, will, Properties.EMPTY), cfg);
+        var d = ConnectValidator.validate(connect(MqttVersion.V5, "c", true, will, Properties.EMPTY), cfg, IDS);
         assertThat(((ConnectDecision.Refuse) d).reasonCode()).isEqualTo(ReasonCode.QOS_NOT_SUPPORTED);
     }
 
     @Test
     void willTopicWithWildcardIsRefused() {
         Will will = new Will("w/#", Payload.utf8("x"), 0, false, Properties.EMPTY);
-        var d = ConnectValidator.validate(connect(MqttVersion.V5, "c", true, will, Properties.EMPTY), DEFAULTS);
+        var d = ConnectValidator.validate(connect(MqttVersion.V5, "c", true, will, Properties.EMPTY), DEFAULTS, IDS);
         assertThat(((ConnectDecision.Refuse) d).reasonCode()).isEqualTo(ReasonCode.TOPIC_NAME_INVALID);
     }
 
     @Test
     void authenticationMethodIsRefusedWithBadAuthenticationMethod() {
         var d = ConnectValidator.validate(connect(MqttVersion.V5, "c", true, null,
-                Properties.builder().authenticationMethod("SCRAM-SHA-1").build()), DEFAULTS);
+                Properties.builder().authenticationMethod("SCRAM-SHA-1").build()), DEFAULTS, IDS);
         assertThat(((ConnectDecision.Refuse) d).reasonCode()).isEqualTo(ReasonCode.BAD_AUTHENTICATION_METHOD);
         assertThat(((ConnectDecision.Refuse) d).reason()).contains("SCRAM-SHA-1");
     }
@@ -80,7 +81,7 @@ class ConnectValidatorTest {
     void keepAboveServerMaximumGetsServerKeepAlive() {
         BrokerConfig cfg = DEFAULTS.withMqtt(new MqttConfig(null, null, null, null, null, null, 10, null, null, null));
         var d = (ConnectDecision.Accept) ConnectValidator.validate(
-                connect(MqttVersion.V5, "c", true, null, Properties.EMPTY), cfg);
+                connect(MqttVersion.V5, "c", true, null, Properties.EMPTY), cfg, IDS);
         assertThat(d.keepAliveSeconds()).isEqualTo(10);
         assertThat(d.serverKeepAlive()).isEqualTo(10);
     }
