@@ -152,6 +152,7 @@ public final class Session {
         }
         everAttached = true;
         expiryIntervalSeconds = request.expiryIntervalSeconds();
+        persist();
         generation++;
         attaching = request.endpoint();
         loop = request.endpoint().eventLoop(); // move; the continuation runs on the new loop
@@ -212,10 +213,12 @@ public final class Session {
     /** Ends the session: its subscriptions, queue and stored state go, and a delayed Will is published. */
     void end() {
         ended = true;
-        broker.sessions().remove(this);
         firePendingWill();
         discardState();
         broker.storage().sessions().delete(clientId);
+        // Last: until now a new connection finds this (ended) session and retries; after this it
+        // creates a new one, which must not see this session's stored state.
+        broker.sessions().remove(this);
     }
 
     private void discardState() {
