@@ -6,7 +6,6 @@ import io.netty.util.internal.PlatformDependent;
 import io.switchboard.broker.BrokerContext;
 import io.switchboard.broker.delivery.Message;
 import io.switchboard.broker.routing.Subscription;
-import io.switchboard.broker.storage.InflightMessage;
 import io.switchboard.broker.storage.MessageQueue;
 import io.switchboard.broker.storage.QueuedMessage;
 import io.switchboard.broker.storage.SessionRecord;
@@ -40,6 +39,7 @@ public final class Session {
     private final String clientId;
     private final BrokerContext broker;
     private final MessageQueue queue;
+    private final Outbox outbox;
     private final Queue<Runnable> mailbox = PlatformDependent.newMpscQueue();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private volatile EventLoop loop;
@@ -52,7 +52,6 @@ public final class Session {
     private long expiryIntervalSeconds;
     private final Map<String, Subscription> subscriptions = new HashMap<>();
     private final Set<Integer> pendingPubrel = new HashSet<>();
-    private int lastPacketId;
     private long generation;
     private ScheduledFuture<?> expiryTimer;
     private Will pendingWill;
@@ -63,6 +62,7 @@ public final class Session {
         this.loop = loop;
         this.broker = broker;
         this.queue = broker.storage().sessions().queue(clientId);
+        this.outbox = new Outbox(clientId, queue, broker);
     }
 
     public String clientId() {
@@ -167,7 +167,7 @@ public final class Session {
         connection = endpoint;
         endpoint.attached(this, present);
         if (connection == endpoint) {
-            resume();
+            outbox.resume(endpoint);
         }
     }
 
@@ -279,129 +279,24 @@ public final class Session {
     /** Delivers a message to this session: sent now, queued, or dropped and counted. */
     public void deliver(QueuedMessage m) {
         assertOnLoop();
-        if (ended) {
-            return;
+        if (!ended) {
+            outbox.deliver(m, connection);
         }
-        if (m.message().isExpired(broker.clock().millis())) {
-            broker.metrics().droppedExpired.increment();
-            return;
-        }
-        if (connection == null) {
-            if (m.qos() == 0 && !broker.config().sessions().queueQos0()) {
-                broker.metrics().droppedOfflineQos0.increment();
-                return;
-            }
-            enqueue(m);
-            return;
-        }
-        if (m.qos() == 0) {
-            connection.sendPublish(m, 0, false);
-        } else if (queue.waitingCount() == 0 && queue.inflightCount() < connection.sendQuota()) {
-            sendInflight(m);
-        } else {
-            enqueue(m);
-        }
-    }
-
-    private void enqueue(QueuedMessage m) {
-        var limits = broker.config().sessions();
-        if (queue.waitingCount() >= limits.maxQueuedMessages()
-                || queue.waitingBytes() + m.message().weight() > limits.maxQueuedBytes()) {
-            // Policy: when the queue is full the newest message is dropped (as Mosquitto does).
-            broker.metrics().droppedQueueFull.increment();
-            LOG.debug("Client {}: queue full ({} messages, {} bytes), dropping message to '{}'", clientId,
-                    queue.waitingCount(), queue.waitingBytes(), m.message().topic());
-            return;
-        }
-        queue.append(m);
-    }
-
-    private void sendInflight(QueuedMessage m) {
-        int id = nextPacketId();
-        queue.putInflight(new InflightMessage(id, m, false));
-        if (!connection.sendPublish(m, id, false)) {
-            queue.removeInflight(id); // too large for the client: treated as delivered
-        }
-    }
-
-    /** [MQTT-2.2.1-3] a packet id is not reused while its exchange is in progress. */
-    private int nextPacketId() {
-        for (int i = 0; i < 65_535; i++) {
-            lastPacketId = lastPacketId == 65_535 ? 1 : lastPacketId + 1;
-            if (queue.inflight(lastPacketId) == null) {
-                return lastPacketId;
-            }
-        }
-        throw new IllegalStateException("no free packet identifier for " + clientId);
-    }
-
-    /** Sends queued messages while the client's Receive Maximum allows. */
-    private void pump() {
-        long now = broker.clock().millis();
-        while (connection != null && queue.inflightCount() < connection.sendQuota()) {
-            QueuedMessage m = queue.poll();
-            if (m == null) {
-                return;
-            }
-            if (m.message().isExpired(now)) {
-                broker.metrics().droppedExpired.increment();
-            } else if (m.qos() == 0) {
-                connection.sendPublish(m, 0, false);
-            } else {
-                sendInflight(m);
-            }
-        }
-    }
-
-    /** After CONNACK on a resumed session: resend what is in flight ([MQTT-4.4.0-1]), then the queue. */
-    private void resume() {
-        List<InflightMessage> inflight = new ArrayList<>(queue.inflight());
-        for (InflightMessage m : inflight) {
-            if (m.released()) {
-                connection.sendPubrel(m.packetId(), true);
-            } else if (!connection.sendPublish(m.message(), m.packetId(), true)) {
-                queue.removeInflight(m.packetId());
-            }
-        }
-        pump();
     }
 
     /** PUBACK from the client. */
     public void onPuback(int packetId) {
-        InflightMessage m = queue.inflight(packetId);
-        if (m == null || m.message().qos() != 1) {
-            LOG.debug("Client {}: PUBACK for unknown packet id {}", clientId, packetId);
-            return;
-        }
-        queue.removeInflight(packetId);
-        pump();
+        outbox.onPuback(packetId, connection);
     }
 
-    /** PUBREC from the client; an error code ends the exchange ([MQTT-4.3.3-?] section 4.3.3). */
+    /** PUBREC from the client; an error reason code ends the exchange (section 4.3.3). */
     public void onPubrec(int packetId, boolean error) {
-        InflightMessage m = queue.inflight(packetId);
-        if (m == null || m.message().qos() != 2) {
-            connection.sendPubrel(packetId, false);
-            return;
-        }
-        if (error) {
-            queue.removeInflight(packetId);
-            pump();
-            return;
-        }
-        queue.putInflight(m.release());
-        connection.sendPubrel(packetId, true);
+        outbox.onPubrec(packetId, error, connection);
     }
 
     /** PUBCOMP from the client. */
     public void onPubcomp(int packetId) {
-        InflightMessage m = queue.inflight(packetId);
-        if (m == null || !m.released()) {
-            LOG.debug("Client {}: PUBCOMP for unknown packet id {}", clientId, packetId);
-            return;
-        }
-        queue.removeInflight(packetId);
-        pump();
+        outbox.onPubcomp(packetId, connection);
     }
 
     public int inflightCount() {

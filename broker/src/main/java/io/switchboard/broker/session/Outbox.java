@@ -1,0 +1,151 @@
+package io.switchboard.broker.session;
+
+import io.switchboard.broker.BrokerContext;
+import io.switchboard.broker.storage.InflightMessage;
+import io.switchboard.broker.storage.MessageQueue;
+import io.switchboard.broker.storage.QueuedMessage;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The outbound flow of one session: what is sent now, what waits in the queue (bounded in messages
+ * and bytes), the in-flight window (the client's Receive Maximum and {@code mqtt.maxInflight}),
+ * packet ids and the QoS 1/2 acknowledgements. Part of its {@link Session}, confined to the same
+ * event loop; {@code connection} is the attached connection, or null while the session is offline.
+ */
+final class Outbox {
+    private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+
+    private final String clientId;
+    private final MessageQueue queue;
+    private final BrokerContext broker;
+    private int lastPacketId;
+
+    Outbox(String clientId, MessageQueue queue, BrokerContext broker) {
+        this.clientId = clientId;
+        this.queue = queue;
+        this.broker = broker;
+    }
+
+    void deliver(QueuedMessage m, SessionEndpoint connection) {
+        if (m.message().isExpired(broker.clock().millis())) {
+            broker.metrics().droppedExpired.increment();
+            return;
+        }
+        if (connection == null) {
+            if (m.qos() == 0 && !broker.config().sessions().queueQos0()) {
+                broker.metrics().droppedOfflineQos0.increment();
+                return;
+            }
+            enqueue(m);
+            return;
+        }
+        if (m.qos() == 0) {
+            connection.sendPublish(m, 0, false);
+        } else if (queue.waitingCount() == 0 && queue.inflightCount() < connection.sendQuota()) {
+            sendInflight(m, connection);
+        } else {
+            enqueue(m);
+        }
+    }
+
+    private void enqueue(QueuedMessage m) {
+        var limits = broker.config().sessions();
+        if (queue.waitingCount() >= limits.maxQueuedMessages()
+                || queue.waitingBytes() + m.message().weight() > limits.maxQueuedBytes()) {
+            // Policy: when the queue is full the newest message is dropped (as Mosquitto does).
+            broker.metrics().droppedQueueFull.increment();
+            LOG.debug("Client {}: queue full ({} messages, {} bytes), dropping message to '{}'", clientId,
+                    queue.waitingCount(), queue.waitingBytes(), m.message().topic());
+            return;
+        }
+        queue.append(m);
+    }
+
+    private void sendInflight(QueuedMessage m, SessionEndpoint connection) {
+        int id = nextPacketId();
+        queue.putInflight(new InflightMessage(id, m, false));
+        if (!connection.sendPublish(m, id, false)) {
+            queue.removeInflight(id); // too large for the client: treated as delivered
+        }
+    }
+
+    /** [MQTT-2.2.1-3] a packet id is not reused while its exchange is in progress. */
+    private int nextPacketId() {
+        for (int i = 0; i < 65_535; i++) {
+            lastPacketId = lastPacketId == 65_535 ? 1 : lastPacketId + 1;
+            if (queue.inflight(lastPacketId) == null) {
+                return lastPacketId;
+            }
+        }
+        throw new IllegalStateException("no free packet identifier for " + clientId);
+    }
+
+    /** Sends queued messages while the client's Receive Maximum allows. */
+    private void pump(SessionEndpoint connection) {
+        long now = broker.clock().millis();
+        while (connection != null && queue.inflightCount() < connection.sendQuota()) {
+            QueuedMessage m = queue.poll();
+            if (m == null) {
+                return;
+            }
+            if (m.message().isExpired(now)) {
+                broker.metrics().droppedExpired.increment();
+            } else if (m.qos() == 0) {
+                connection.sendPublish(m, 0, false);
+            } else {
+                sendInflight(m, connection);
+            }
+        }
+    }
+
+    /** After CONNACK on a resumed session: resend what is in flight ([MQTT-4.4.0-1]), then the queue. */
+    void resume(SessionEndpoint connection) {
+        List<InflightMessage> inflight = new ArrayList<>(queue.inflight());
+        for (InflightMessage m : inflight) {
+            if (m.released()) {
+                connection.sendPubrel(m.packetId(), true);
+            } else if (!connection.sendPublish(m.message(), m.packetId(), true)) {
+                queue.removeInflight(m.packetId());
+            }
+        }
+        pump(connection);
+    }
+
+    void onPuback(int packetId, SessionEndpoint connection) {
+        InflightMessage m = queue.inflight(packetId);
+        if (m == null || m.message().qos() != 1) {
+            LOG.debug("Client {}: PUBACK for unknown packet id {}", clientId, packetId);
+            return;
+        }
+        queue.removeInflight(packetId);
+        pump(connection);
+    }
+
+    void onPubrec(int packetId, boolean error, SessionEndpoint connection) {
+        InflightMessage m = queue.inflight(packetId);
+        if (m == null || m.message().qos() != 2) {
+            connection.sendPubrel(packetId, false);
+            return;
+        }
+        if (error) {
+            queue.removeInflight(packetId);
+            pump(connection);
+            return;
+        }
+        queue.putInflight(m.release());
+        connection.sendPubrel(packetId, true);
+    }
+
+    void onPubcomp(int packetId, SessionEndpoint connection) {
+        InflightMessage m = queue.inflight(packetId);
+        if (m == null || !m.released()) {
+            LOG.debug("Client {}: PUBCOMP for unknown packet id {}", clientId, packetId);
+            return;
+        }
+        queue.removeInflight(packetId);
+        pump(connection);
+    }
+}
