@@ -59,6 +59,26 @@ class RetainedConformanceTest {
         }
     }
 
+    @Test
+    @DisplayName("5.0: a retained message sent because of a SUBSCRIBE carries that SUBSCRIBE's Subscription "
+            + "Identifier [MQTT-3.3.4-3] (3.8.2.1.2)")
+    void retainedCarriesSubscriptionIdentifier() {
+        MqttVersion v = MqttVersion.V5;
+        String topic = t("subid", v);
+        try (RawClient pub = RawClient.connect(broker.port(), v, "rc-subid-pub");
+                RawClient sub = RawClient.connect(broker.port(), v, "rc-subid-sub")) {
+            Conformance.publishQos1(pub, topic, true, "kept");
+            SubackPacket ack = Conformance.subscribeForSuback(sub,
+                    Properties.builder().subscriptionIdentifier(7).build(), new TopicSubscription(topic, 0));
+            assertThat(ack.reasonCodes()).containsExactly(ReasonCode.GRANTED_QOS_0);
+            PublishPacket got = expectPublish(sub, topic, "kept");
+            assertThat(got.retain()).isTrue();
+            assertThat(got.properties().subscriptionIdentifiers()).containsExactly(7);
+            sub.expectNothingMore();
+            Conformance.publishQos1(pub, topic, true, ""); // clean up the retained message
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
     @DisplayName("A newer retained message replaces the old one, one per topic [MQTT-3.3.1-5];"

@@ -182,6 +182,68 @@ class SessionConformanceTest {
 
     @ParameterizedTest
     @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
+    @DisplayName("QoS 2: a PUBLISH not yet acknowledged by PUBREC is resent on resume with DUP 1 and its packet id "
+            + "[MQTT-4.4.0-1], [MQTT-3.3.1-1]")
+    void inflightQos2Resent(MqttVersion v) {
+        String id = "ss-inflight2-" + v;
+        String topic = "ss/inflight2/" + v;
+        PublishPacket first;
+        try (RawClient c = connect(broker, persistent(v, id, false), false)) {
+            subscribe(c, 1, topic, 2);
+            try (RawClient pub = publisher(v, "inflight2")) {
+                publish(pub, topic, 2, 1, "no-pubrec");
+            }
+            first = c.expect(PublishPacket.class);
+            assertThat(first.qos()).isEqualTo(2);
+            assertThat(first.dup()).isFalse();
+            disconnect(c); // no PUBREC
+        }
+        try (RawClient c = connect(broker, persistent(v, id, false), true)) {
+            PublishPacket again = c.expect(PublishPacket.class);
+            assertThat(again.packetId()).isEqualTo(first.packetId());
+            assertThat(again.dup()).isTrue();
+            assertThat(again.qos()).isEqualTo(2);
+            assertThat(again.topic()).isEqualTo(topic);
+            assertThat(again.payload().toUtf8String()).isEqualTo("no-pubrec");
+            c.send(new PubrecPacket(again.packetId()));
+            assertThat(c.expect(PubrelPacket.class).packetId()).isEqualTo(again.packetId());
+            c.send(new PubcompPacket(again.packetId()));
+            c.expectNothingMore();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
+    @DisplayName("inbound QoS 2 awaiting PUBREL survives a reconnect: the resent PUBLISH (DUP 1) gets PUBREC and is not "
+            + "delivered again, PUBREL gets PUBCOMP [MQTT-4.3.3-9], [MQTT-4.4.0-1] (exactly once across reconnect)")
+    void inboundQos2SurvivesReconnect(MqttVersion v) {
+        String id = "ss-inbound2-" + v;
+        String topic = "ss/inbound2/" + v;
+        try (RawClient sub = publisher(v, "inbound2-sub")) {
+            subscribe(sub, 1, topic, 0);
+            try (RawClient c = connect(broker, persistent(v, id, false), false)) {
+                c.send(Conformance.publishPacket(topic, 2, false, 5, "once"));
+                assertThat(c.expect(PubrecPacket.class).packetId()).isEqualTo(5);
+            } // connection lost before PUBREL
+            expectPublish(sub, topic, "once");
+            try (RawClient c = connect(broker, persistent(v, id, false), true)) {
+                c.send(new PublishPacket(topic, 2, false, true, 5, Properties.EMPTY, Payload.utf8("once")));
+                PubrecPacket rec = c.expect(PubrecPacket.class);
+                assertThat(rec.packetId()).isEqualTo(5);
+                assertThat(rec.reasonCode()).isEqualTo(ReasonCode.SUCCESS);
+                sub.expectNothingMore(); // no second copy
+                c.send(new PubrelPacket(5));
+                PubcompPacket comp = c.expect(PubcompPacket.class);
+                assertThat(comp.packetId()).isEqualTo(5);
+                assertThat(comp.reasonCode()).as("the id was still awaiting PUBREL").isEqualTo(ReasonCode.SUCCESS);
+                c.expectNothingMore();
+                sub.expectNothingMore();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
     @DisplayName("a session with expiry 0 (5.0 no Session Expiry Interval, 3.1.1 Clean Session 1) ends at disconnection "
             + "[MQTT-3.1.2-6] (3.1.1), section 3.1.2.11.2 (5.0)")
     void sessionExpiryZeroEnds(MqttVersion v) {

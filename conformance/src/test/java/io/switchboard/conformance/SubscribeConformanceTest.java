@@ -198,6 +198,28 @@ class SubscribeConformanceTest {
     }
 
     @Test
+    @DisplayName("5.0: UNSUBSCRIBE with an invalid filter gets 0x8F Topic Filter invalid for it (3.11.3), "
+            + "the other filters are processed, in order [MQTT-3.11.3-1]")
+    void unsubscribeInvalidFilter() {
+        MqttVersion v = MqttVersion.V5;
+        String topic = t("unsub-invalid", v);
+        try (RawClient sub = RawClient.connect(broker.port(), v, "sc-unsub-invalid-sub");
+                RawClient pub = RawClient.connect(broker.port(), v, "sc-unsub-invalid-pub")) {
+            subscribe(sub, topic, 1);
+            int id = Conformance.nextId();
+            sub.send(new UnsubscribePacket(id, List.of("subscribe/bad/#/x", topic, "subscribe/bad+"),
+                    Properties.EMPTY));
+            UnsubackPacket ack = sub.expect(UnsubackPacket.class);
+            assertThat(ack.packetId()).isEqualTo(id);
+            assertThat(ack.reasonCodes()).containsExactly(ReasonCode.TOPIC_FILTER_INVALID, ReasonCode.SUCCESS,
+                    ReasonCode.TOPIC_FILTER_INVALID);
+            assertThat(Conformance.publishQos1(pub, topic, false, "after").reasonCode())
+                    .as("the valid filter was unsubscribed").isEqualTo(ReasonCode.NO_MATCHING_SUBSCRIBERS);
+            sub.expectNothingMore();
+        }
+    }
+
+    @Test
     @DisplayName("3.1.1: UNSUBACK has a Remaining Length of 2, just the packet id (3.1.1 section 3.11.1)")
     void unsubackIs311Sized() {
         try (RawClient c = RawClient.connect(broker.port(), MqttVersion.V3_1_1, "sc-unsuback-raw")) {

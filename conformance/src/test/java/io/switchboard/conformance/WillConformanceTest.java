@@ -3,6 +3,7 @@ package io.switchboard.conformance;
 import static io.switchboard.conformance.Conformance.connect;
 import static io.switchboard.conformance.Conformance.connectPacket;
 import static io.switchboard.conformance.Conformance.disconnect;
+import static io.switchboard.conformance.Conformance.expectClosedWithoutPacket;
 import static io.switchboard.conformance.Conformance.expectDisconnectOrClose;
 import static io.switchboard.conformance.Conformance.expectPublish;
 import static io.switchboard.conformance.Conformance.publish;
@@ -13,6 +14,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.switchboard.codec.MqttVersion;
 import io.switchboard.codec.ReasonCode;
+import io.switchboard.codec.packet.ConnackPacket;
 import io.switchboard.codec.packet.DisconnectPacket;
 import io.switchboard.codec.packet.Payload;
 import io.switchboard.codec.packet.PublishPacket;
@@ -261,5 +263,50 @@ class WillConformanceTest {
                 disconnect(fresh);
             }
         }
+    }
+
+    // ---- Will rules checked at CONNECT ----
+
+    /** Sends a CONNECT with this Will; 5.0 expects CONNACK with {@code rc} then the close. */
+    private static void expectWillRefused(MqttVersion v, String id, Will will, ReasonCode rc) {
+        try (RawClient c = RawClient.connect(broker.port(), connectPacket(v, id, true, null, 0, will))) {
+            ConnackPacket ack = c.expect(ConnackPacket.class);
+            assertThat(ack.reasonCode()).isEqualTo(rc);
+            assertThat(ack.sessionPresent()).isFalse();
+            expectClosedWithoutPacket(c);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
+    @DisplayName("a Will Topic with a wildcard is refused at CONNECT [MQTT-3.3.2-2]: 5.0 CONNACK 0x90 Topic Name "
+            + "invalid, 3.1.1 closed without a successful CONNACK")
+    void willTopicWithWildcard(MqttVersion v) {
+        Will w = will("wl/wild/+", "never");
+        if (v.isV5()) {
+            expectWillRefused(v, "wl-wild-" + v, w, ReasonCode.TOPIC_NAME_INVALID);
+            return;
+        }
+        try (RawClient c = RawClient.connect(broker.port(), connectPacket(v, "wl-wild-" + v, true, null, 0, w))) {
+            assertThat(c.receiveUntilClosed()).as("packets before the close")
+                    .noneMatch(p -> p instanceof ConnackPacket a && a.reasonCode() == ReasonCode.SUCCESS);
+        }
+    }
+
+    @Test
+    @DisplayName("5.0 a Will with Payload Format Indicator 1 and a payload that is not UTF-8: CONNACK 0x99 Payload "
+            + "format invalid (3.1.3.2.3)")
+    void willPayloadNotUtf8() {
+        Will w = new Will("wl/not-utf8", Payload.wrap(new byte[] {'o', 'k', (byte) 0xC3, 0x28}), 1, false,
+                Properties.builder().payloadFormatIndicator(1).build());
+        expectWillRefused(MqttVersion.V5, "wl-not-utf8", w, ReasonCode.PAYLOAD_FORMAT_INVALID);
+    }
+
+    @Test
+    @DisplayName("5.0 a Will Response Topic with a wildcard: CONNACK 0x82 Protocol Error [MQTT-3.3.2-14] (3.1.3.2.5)")
+    void willResponseTopicWithWildcard() {
+        Will w = new Will("wl/resp", Payload.utf8("x"), 1, false,
+                Properties.builder().responseTopic("wl/replies/#").build());
+        expectWillRefused(MqttVersion.V5, "wl-resp-wild", w, ReasonCode.PROTOCOL_ERROR);
     }
 }

@@ -22,6 +22,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -177,6 +179,25 @@ public final class RawClient implements AutoCloseable {
                 received.add(CLOSED);
                 return;
             }
+        }
+    }
+
+    /**
+     * Waits until the broker closes the connection and returns every packet received before the
+     * close, in order (packets our codec rejects fail the call).
+     */
+    public List<MqttPacket> receiveUntilClosed() {
+        List<MqttPacket> packets = new ArrayList<>();
+        while (true) {
+            Object o = poll();
+            if (o == CLOSED) {
+                received.add(CLOSED);
+                return packets;
+            }
+            if (o instanceof Throwable t) {
+                throw new AssertionError("the broker sent a packet our codec rejects: " + t.getMessage(), t);
+            }
+            packets.add((MqttPacket) o);
         }
     }
 
