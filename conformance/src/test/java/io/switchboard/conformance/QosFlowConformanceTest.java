@@ -1,5 +1,6 @@
 package io.switchboard.conformance;
 
+import static io.switchboard.conformance.Conformance.expectDisconnectOrClose;
 import static io.switchboard.conformance.Conformance.expectDisconnectOrCloseSkippingPackets;
 import static io.switchboard.conformance.Conformance.expectPublish;
 import static io.switchboard.conformance.Conformance.publishPacket;
@@ -342,26 +343,32 @@ class QosFlowConformanceTest {
         static EmbeddedBroker limited = new EmbeddedBroker(cfg -> cfg.withMqtt(
                 new MqttConfig(null, null, null, 1, false, null, null, null, null, null)));
 
-        @Test
-        @DisplayName("5.0: PUBLISH QoS 2 above the Maximum QoS 1 in CONNACK -> DISCONNECT 0x9B (section 3.2.2.3.4)")
-        void qosAboveMaximum() {
-            var conn = Conformance.connectCleanWithAck(limited.port(), MqttVersion.V5, "qf-maxqos", Properties.EMPTY);
+        @ParameterizedTest(name = "MQTT {0}")
+        @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
+        @DisplayName("PUBLISH QoS 2 above the Maximum QoS 1 -> 5.0 DISCONNECT 0x9B [MQTT-3.2.2-11], 3.1.1 close")
+        void qosAboveMaximum(MqttVersion v) {
+            var conn = Conformance.connectCleanWithAck(limited.port(), v, "qf-maxqos-" + v, Properties.EMPTY);
             try (RawClient c = conn.client()) {
-                assertThat(conn.connack().properties().maximumQos()).isEqualTo(1);
+                if (v.isV5()) {
+                    assertThat(conn.connack().properties().maximumQos()).isEqualTo(1);
+                }
                 Conformance.publishQos1(c, "qosflow/maxqos", false, "ok");
                 c.send(publishPacket("qosflow/maxqos", 2, false, 8, "too high"));
-                expectDisconnectOrCloseSkippingPackets(c, ReasonCode.QOS_NOT_SUPPORTED);
+                expectDisconnectOrClose(c, ReasonCode.QOS_NOT_SUPPORTED);
             }
         }
 
-        @Test
-        @DisplayName("5.0: RETAIN when Retain Available is 0 -> DISCONNECT 0x9A [MQTT-3.2.2-14] (section 3.3.1.3)")
-        void retainNotAvailable() {
-            var conn = Conformance.connectCleanWithAck(limited.port(), MqttVersion.V5, "qf-noretain", Properties.EMPTY);
+        @ParameterizedTest(name = "MQTT {0}")
+        @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
+        @DisplayName("RETAIN when Retain Available is 0 -> 5.0 DISCONNECT 0x9A [MQTT-3.2.2-14], 3.1.1 close")
+        void retainNotAvailable(MqttVersion v) {
+            var conn = Conformance.connectCleanWithAck(limited.port(), v, "qf-noretain-" + v, Properties.EMPTY);
             try (RawClient c = conn.client()) {
-                assertThat(conn.connack().properties().retainAvailable()).isZero();
+                if (v.isV5()) {
+                    assertThat(conn.connack().properties().retainAvailable()).isZero();
+                }
                 c.send(publishPacket("qosflow/noretain", 0, true, 0, "kept?"));
-                expectDisconnectOrCloseSkippingPackets(c, ReasonCode.RETAIN_NOT_SUPPORTED);
+                expectDisconnectOrClose(c, ReasonCode.RETAIN_NOT_SUPPORTED);
             }
         }
     }
