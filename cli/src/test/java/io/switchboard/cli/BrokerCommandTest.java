@@ -1,0 +1,70 @@
+package io.switchboard.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/** {@code switchboard broker} as a user meets it: help, and refusals of bad configuration. */
+class BrokerCommandTest {
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit = new CommandLine(new SwitchboardCommand()).execute(args);
+            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void helpListsTheOptions() {
+        Run r = run("broker", "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("--config", "--host", "--port", "127.0.0.1:1883");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "mqtt:\\n  maxQoss: 1|unknown key 'mqtt.maxQoss'|allowed keys here",
+        "mqtt:\\n  maxQos: 3|'mqtt.maxQos'|0..2",
+        "listeners:\\n  - port: abc|'listeners[0].port'|whole number",
+        "sessions:\\n  queueQos0: maybe|'sessions.queueQos0'|true or false",
+    })
+    void badConfigurationIsOneLineNamingKeyValueAndWhatIsAllowed(String yaml, String names, String allowed,
+            @TempDir Path dir) throws IOException {
+        Path file = dir.resolve("broker.yaml");
+        Files.writeString(file, yaml.replace("\\n", "\n"));
+        Run r = run("broker", "--config", file.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("switchboard: configuration error: ")
+                .contains(names).contains(allowed).doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(r.err().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void badPortFlagIsRefusedTheSameWay() {
+        Run r = run("broker", "--port", "70000");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("70000").contains("0..65535").doesNotContain("\tat ");
+    }
+}
