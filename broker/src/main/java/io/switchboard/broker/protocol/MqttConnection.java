@@ -1,10 +1,10 @@
 package io.switchboard.broker.protocol;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class MqttConnection extends ChannelInboundHandlerAdapter implements SessionEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
+    /** How long a refused connection may keep sending after our reason code, before it is closed. */
+    private static final long LINGER_MILLIS = 1000;
 
     /** The connection's lifecycle. */
     enum State {
@@ -227,7 +229,22 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             reply = new DisconnectPacket(code, reasonString(reason));
         }
         if (reply != null && ctx.channel().isActive()) {
-            ctx.writeAndFlush(MqttCodec.encode(reply, version, ctx.alloc())).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(MqttCodec.encode(reply, version, ctx.alloc())).addListener(f -> closeAfterReply());
+        } else {
+            ctx.close();
+        }
+    }
+
+    /**
+     * Closes after a CONNACK or DISCONNECT that refuses: first only our sending side, then, once the
+     * client closes too or after {@link #LINGER_MILLIS}, the whole connection. Closing both ways at
+     * once would make the kernel answer a client that is still sending with a reset, which discards
+     * the unread reason code on the client's side. Input meanwhile is read and ignored (state CLOSED).
+     */
+    private void closeAfterReply() {
+        if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
+            duplex.shutdownOutput().addListener(f ->
+                    ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS));
         } else {
             ctx.close();
         }
