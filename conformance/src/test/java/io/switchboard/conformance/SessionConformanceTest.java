@@ -368,4 +368,50 @@ class SessionConformanceTest {
         }
         assertThat(metrics().droppedExpired.sum() - expired).isEqualTo(1);
     }
+
+    @Test
+    @DisplayName("5.0 resume with a smaller Receive Maximum: only that many unacknowledged PUBLISHes are resent at "
+            + "once, the rest (same packet ids, DUP 1) as acknowledgements free the window "
+            + "[MQTT-4.9.0-2], [MQTT-4.4.0-1], section 4.9 (the send quota is re-initialized per connection)")
+    void resumeRespectsNewReceiveMaximum() {
+        MqttVersion v = MqttVersion.V5;
+        String id = "ss-resume-rm";
+        String topic = "ss/resume-rm";
+        List<PublishPacket> sent = new java.util.ArrayList<>();
+        try (RawClient c = connect(broker, new io.switchboard.codec.packet.ConnectPacket(v, false, 0, id, null, null,
+                null, Properties.builder().sessionExpiryInterval(Conformance.PERSISTENT_EXPIRY).receiveMaximum(4)
+                        .build()), false)) {
+            subscribe(c, 1, topic, 1);
+            try (RawClient pub = publisher(v, "resume-rm")) {
+                for (int i = 1; i <= 4; i++) {
+                    publish(pub, topic, 1, i, "m" + i);
+                }
+            }
+            for (int i = 1; i <= 4; i++) {
+                sent.add(expectPublish(c, topic, "m" + i));
+            }
+            disconnect(c); // none acknowledged
+        }
+        try (RawClient c = connect(broker, new io.switchboard.codec.packet.ConnectPacket(v, false, 0, id, null, null,
+                null, Properties.builder().sessionExpiryInterval(Conformance.PERSISTENT_EXPIRY).receiveMaximum(2)
+                        .build()), true)) {
+            PublishPacket r1 = expectPublish(c, topic, "m1");
+            PublishPacket r2 = expectPublish(c, topic, "m2");
+            c.expectNothingMore(); // Receive Maximum 2: two unacknowledged at most
+            assertThat(List.of(r1.packetId(), r2.packetId()))
+                    .containsExactly(sent.get(0).packetId(), sent.get(1).packetId());
+            assertThat(r1.dup() && r2.dup()).isTrue();
+            c.send(new PubackPacket(r1.packetId()));
+            PublishPacket r3 = expectPublish(c, topic, "m3");
+            assertThat(r3.dup()).isTrue();
+            assertThat(r3.packetId()).isEqualTo(sent.get(2).packetId());
+            c.expectNothingMore();
+            c.send(new PubackPacket(r2.packetId()));
+            c.send(new PubackPacket(r3.packetId()));
+            PublishPacket r4 = expectPublish(c, topic, "m4");
+            assertThat(r4.packetId()).isEqualTo(sent.get(3).packetId());
+            c.send(new PubackPacket(r4.packetId()));
+            c.expectNothingMore();
+        }
+    }
 }

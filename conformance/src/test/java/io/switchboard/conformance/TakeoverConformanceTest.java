@@ -158,6 +158,29 @@ class TakeoverConformanceTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
+    @DisplayName("takeover of a session that ends with its connection (5.0 Session Expiry 0, 3.1.1 Clean Session 1) "
+            + "by Clean Start 0: the old session ended, so Session Present 0 and its subscriptions are gone "
+            + "(5.0 3.1.2.11.2, [MQTT-3.2.2-2]; 3.1.1 [MQTT-3.1.2-6], [MQTT-3.2.2-2])")
+    void takeoverOfSessionThatEndsWithItsConnection(MqttVersion v) {
+        String id = "to-ephemeral-" + v;
+        String topic = "to/ephemeral/" + v;
+        try (RawClient first = connect(broker, connectPacket(v, id, true, null, 0, null), false)) {
+            subscribe(first, 1, topic, 1);
+            try (RawClient second = connect(broker, persistent(v, id, false), false)) {
+                expectDisconnectOrClose(first, ReasonCode.SESSION_TAKEN_OVER);
+                try (RawClient pub = publisher(v, "ephemeral")) {
+                    ReasonCode rc = publish(pub, topic, 1, 1, "nobody");
+                    if (v.isV5()) {
+                        assertThat(rc).isEqualTo(ReasonCode.NO_MATCHING_SUBSCRIBERS);
+                    }
+                }
+                second.expectNothingMore();
+            }
+        }
+    }
+
     /** The packets a closed client received before the close. */
     private static List<MqttPacket> drain(RawClient c) {
         List<MqttPacket> seen = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.switchboard.broker.routing;
 
 import io.switchboard.broker.session.Session;
+import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -41,27 +42,25 @@ public final class SubscriptionTree {
     /** Removes the session's subscription to the filter; true when there was one. */
     public boolean remove(Session session, String filter) {
         synchronized (writeLock) {
-            return removeFrom(root, filter.split("/", -1), 0, session);
-        }
-    }
-
-    private boolean removeFrom(Node node, String[] levels, int i, Session session) {
-        if (i == levels.length) {
-            boolean removed = node.subscribers.remove(session) != null;
+            // Iterative, not recursive: a filter may have tens of thousands of levels.
+            String[] levels = filter.split("/", -1);
+            Node[] path = new Node[levels.length + 1];
+            path[0] = root;
+            for (int i = 0; i < levels.length; i++) {
+                path[i + 1] = path[i].children.get(levels[i]);
+                if (path[i + 1] == null) {
+                    return false;
+                }
+            }
+            boolean removed = path[levels.length].subscribers.remove(session) != null;
             if (removed) {
                 count.decrementAndGet();
             }
+            for (int i = levels.length; i > 0 && path[i].isEmpty(); i--) {
+                path[i - 1].children.remove(levels[i - 1], path[i]);
+            }
             return removed;
         }
-        Node child = node.children.get(levels[i]);
-        if (child == null) {
-            return false;
-        }
-        boolean removed = removeFrom(child, levels, i + 1, session);
-        if (child.isEmpty()) {
-            node.children.remove(levels[i], child);
-        }
-        return removed;
     }
 
     /** Number of subscriptions held. */
@@ -77,30 +76,37 @@ public final class SubscriptionTree {
         String[] levels = topic.split("/", -1);
         // [MQTT-4.7.2-1] filters starting with a wildcard do not match topics starting with '$'.
         boolean dollar = topic.startsWith("$");
-        matchLevel(root, levels, 0, dollar, out);
-    }
-
-    private static void matchLevel(Node node, String[] levels, int i, boolean dollar, Consumer<Subscription> out) {
-        boolean wildcardsAllowed = !(dollar && i == 0);
-        if (wildcardsAllowed) {
-            Node hash = node.children.get("#");
-            if (hash != null) {
-                // '#' matches this level and everything below, including the parent ("a/#" matches "a").
-                hash.subscribers.values().forEach(out);
+        // Iterative, not recursive: a topic may have tens of thousands of levels.
+        ArrayDeque<Node> nodes = new ArrayDeque<>();
+        ArrayDeque<Integer> depths = new ArrayDeque<>();
+        nodes.push(root);
+        depths.push(0);
+        while (!nodes.isEmpty()) {
+            Node node = nodes.pop();
+            int i = depths.pop();
+            boolean wildcardsAllowed = !(dollar && i == 0);
+            if (wildcardsAllowed) {
+                Node hash = node.children.get("#");
+                if (hash != null) {
+                    // '#' matches this level and everything below, including the parent ("a/#" matches "a").
+                    hash.subscribers.values().forEach(out);
+                }
             }
-        }
-        if (i == levels.length) {
-            node.subscribers.values().forEach(out);
-            return;
-        }
-        Node exact = node.children.get(levels[i]);
-        if (exact != null) {
-            matchLevel(exact, levels, i + 1, dollar, out);
-        }
-        if (wildcardsAllowed) {
-            Node plus = node.children.get("+");
-            if (plus != null) {
-                matchLevel(plus, levels, i + 1, dollar, out);
+            if (i == levels.length) {
+                node.subscribers.values().forEach(out);
+                continue;
+            }
+            Node exact = node.children.get(levels[i]);
+            if (exact != null) {
+                nodes.push(exact);
+                depths.push(i + 1);
+            }
+            if (wildcardsAllowed) {
+                Node plus = node.children.get("+");
+                if (plus != null) {
+                    nodes.push(plus);
+                    depths.push(i + 1);
+                }
             }
         }
     }

@@ -5,6 +5,7 @@ import io.switchboard.broker.storage.InflightMessage;
 import io.switchboard.broker.storage.MessageQueue;
 import io.switchboard.broker.storage.QueuedMessage;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,12 @@ final class Outbox {
     private final MessageQueue queue;
     private final BrokerContext broker;
     private int lastPacketId;
+    /**
+     * Ids of messages in flight from an earlier connection that are not yet resent on this one,
+     * oldest first: the send quota is re-initialized per connection (section 4.9), so on resume only
+     * as many PUBLISHes as the client's Receive Maximum allows are resent, the rest as acks come.
+     */
+    private final LinkedHashSet<Integer> resendLater = new LinkedHashSet<>();
 
     Outbox(String clientId, MessageQueue queue, BrokerContext broker) {
         this.clientId = clientId;
@@ -44,7 +51,7 @@ final class Outbox {
         }
         if (m.qos() == 0) {
             connection.sendPublish(m, 0, false);
-        } else if (queue.waitingCount() == 0 && queue.inflightCount() < connection.sendQuota()) {
+        } else if (queue.waitingCount() == 0 && resendLater.isEmpty() && unacknowledged() < connection.sendQuota()) {
             sendInflight(m, connection);
         } else {
             enqueue(m);
@@ -83,10 +90,21 @@ final class Outbox {
         throw new IllegalStateException("no free packet identifier for " + clientId);
     }
 
-    /** Sends queued messages while the client's Receive Maximum allows. */
+    /** QoS 1/2 messages sent on this connection and not yet acknowledged: what the send quota counts. */
+    private int unacknowledged() {
+        return queue.inflightCount() - resendLater.size();
+    }
+
+    /** Resends held-back in-flight messages, then sends queued ones, while the client's Receive Maximum allows. */
     private void pump(SessionEndpoint connection) {
         long now = broker.clock().millis();
-        while (connection != null && queue.inflightCount() < connection.sendQuota()) {
+        while (connection != null && unacknowledged() < connection.sendQuota()) {
+            if (!resendLater.isEmpty()) {
+                Integer id = resendLater.iterator().next();
+                resendLater.remove(id);
+                resend(queue.inflight(id), connection);
+                continue;
+            }
             QueuedMessage m = queue.poll();
             if (m == null) {
                 return;
@@ -103,15 +121,22 @@ final class Outbox {
 
     /** After CONNACK on a resumed session: resend what is in flight ([MQTT-4.4.0-1]), then the queue. */
     void resume(SessionEndpoint connection) {
+        resendLater.clear();
         List<InflightMessage> inflight = new ArrayList<>(queue.inflight());
         for (InflightMessage m : inflight) {
             if (m.released()) {
-                connection.sendPubrel(m.packetId(), true);
-            } else if (!connection.sendPublish(m.message(), m.packetId(), true)) {
-                queue.removeInflight(m.packetId());
+                connection.sendPubrel(m.packetId(), true); // counts against the quota until PUBCOMP
+            } else {
+                resendLater.add(m.packetId());
             }
         }
         pump(connection);
+    }
+
+    private void resend(InflightMessage m, SessionEndpoint connection) {
+        if (m != null && !m.released() && !connection.sendPublish(m.message(), m.packetId(), true)) {
+            queue.removeInflight(m.packetId());
+        }
     }
 
     void onPuback(int packetId, SessionEndpoint connection) {
@@ -121,6 +146,7 @@ final class Outbox {
             return;
         }
         queue.removeInflight(packetId);
+        resendLater.remove(packetId);
         pump(connection);
     }
 
@@ -130,6 +156,7 @@ final class Outbox {
             connection.sendPubrel(packetId, false);
             return;
         }
+        resendLater.remove(packetId); // the client had it from an earlier connection
         if (error) {
             queue.removeInflight(packetId);
             pump(connection);

@@ -143,8 +143,11 @@ public final class Session {
                 willLost(will);
             }
         }
-        boolean present = everAttached && !request.cleanStart();
-        if (request.cleanStart()) {
+        // A session with expiry 0 ends when its network connection closes (5.0 section 3.1.2.11.2,
+        // 3.1.1 [MQTT-3.1.2-6]): closing it for a takeover ends it, and Clean Start 0 cannot resume it.
+        boolean endedWithOld = old != null && expiryIntervalSeconds == 0;
+        boolean present = everAttached && !request.cleanStart() && !endedWithOld;
+        if (request.cleanStart() || endedWithOld) {
             firePendingWill(); // [MQTT-3.1.3-9] the old session ends, so its delayed Will goes now
             discardState();
         } else {

@@ -2,6 +2,7 @@ package io.switchboard.broker.storage.memory;
 
 import io.switchboard.broker.delivery.Message;
 import io.switchboard.broker.storage.RetainedStore;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,69 +40,87 @@ final class MemoryRetainedStore implements RetainedStore {
     @Override
     public void remove(String topic) {
         synchronized (writeLock) {
-            removeFrom(root, topic.split("/", -1), 0);
-        }
-    }
-
-    private boolean removeFrom(Node node, String[] levels, int i) {
-        if (i == levels.length) {
-            if (node.message != null) {
-                node.message = null;
+            // Iterative, not recursive: a topic may have tens of thousands of levels.
+            String[] levels = topic.split("/", -1);
+            Node[] path = new Node[levels.length + 1];
+            path[0] = root;
+            for (int i = 0; i < levels.length; i++) {
+                path[i + 1] = path[i].children.get(levels[i]);
+                if (path[i + 1] == null) {
+                    return;
+                }
+            }
+            Node leaf = path[levels.length];
+            if (leaf.message != null) {
+                leaf.message = null;
                 size.decrementAndGet();
             }
-        } else {
-            Node child = node.children.get(levels[i]);
-            if (child != null && removeFrom(child, levels, i + 1)) {
-                node.children.remove(levels[i], child);
+            for (int i = levels.length; i > 0 && path[i].message == null && path[i].children.isEmpty(); i--) {
+                path[i - 1].children.remove(levels[i - 1], path[i]);
             }
         }
-        return node.message == null && node.children.isEmpty();
     }
 
     @Override
     public List<Message> match(String filter, long nowMillis) {
         List<Message> out = new ArrayList<>();
         List<String> expired = new ArrayList<>(0);
-        collect(root, filter.split("/", -1), 0, true, nowMillis, out, expired);
+        collect(filter.split("/", -1), nowMillis, out, expired);
         expired.forEach(this::remove);
         return out;
     }
 
-    private void collect(Node node, String[] levels, int i, boolean top, long now, List<Message> out,
-            List<String> expired) {
-        if (i == levels.length) {
-            add(node.message, now, out, expired);
-            return;
-        }
-        String level = levels[i];
-        if (level.equals("#")) {
-            // '#' matches the parent level too ("a/#" matches "a").
-            if (!top) {
+    /** Iterative, not recursive: filters and topics may have tens of thousands of levels. */
+    private void collect(String[] levels, long now, List<Message> out, List<String> expired) {
+        ArrayDeque<Node> nodes = new ArrayDeque<>();
+        ArrayDeque<Integer> depths = new ArrayDeque<>();
+        nodes.push(root);
+        depths.push(0);
+        while (!nodes.isEmpty()) {
+            Node node = nodes.pop();
+            int i = depths.pop();
+            boolean top = i == 0;
+            if (i == levels.length) {
                 add(node.message, now, out, expired);
+                continue;
             }
-            node.children.forEach((name, child) -> {
-                // [MQTT-4.7.2-1] wildcards at the first level do not match topics starting with '$'.
-                if (!(top && name.startsWith("$"))) {
-                    collectAll(child, now, out, expired);
+            String level = levels[i];
+            if (level.equals("#")) {
+                // '#' matches the parent level too ("a/#" matches "a").
+                if (!top) {
+                    add(node.message, now, out, expired);
                 }
-            });
-        } else if (level.equals("+")) {
-            node.children.forEach((name, child) -> {
-                if (!(top && name.startsWith("$"))) {
-                    collect(child, levels, i + 1, false, now, out, expired);
+                node.children.forEach((name, child) -> {
+                    // [MQTT-4.7.2-1] wildcards at the first level do not match topics starting with '$'.
+                    if (!(top && name.startsWith("$"))) {
+                        collectAll(child, now, out, expired);
+                    }
+                });
+            } else if (level.equals("+")) {
+                node.children.forEach((name, child) -> {
+                    if (!(top && name.startsWith("$"))) {
+                        nodes.push(child);
+                        depths.push(i + 1);
+                    }
+                });
+            } else {
+                Node child = node.children.get(level);
+                if (child != null) {
+                    nodes.push(child);
+                    depths.push(i + 1);
                 }
-            });
-        } else {
-            Node child = node.children.get(level);
-            if (child != null) {
-                collect(child, levels, i + 1, false, now, out, expired);
             }
         }
     }
 
-    private void collectAll(Node node, long now, List<Message> out, List<String> expired) {
-        add(node.message, now, out, expired);
-        node.children.values().forEach(child -> collectAll(child, now, out, expired));
+    private void collectAll(Node start, long now, List<Message> out, List<String> expired) {
+        ArrayDeque<Node> pending = new ArrayDeque<>();
+        pending.push(start);
+        while (!pending.isEmpty()) {
+            Node node = pending.pop();
+            add(node.message, now, out, expired);
+            node.children.values().forEach(pending::push);
+        }
     }
 
     private static void add(Message m, long now, List<Message> out, List<String> expired) {
