@@ -116,6 +116,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 } else if (heldUntilConnack.size() > broker.config().mqtt().receiveMaximum() + 64) {
                     close(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "too many packets sent before CONNACK");
                 } else {
+                    if (packet instanceof DisconnectPacket d) {
+                        // Decide the Will now: the socket may close before the held DISCONNECT is
+                        // processed, and a normal DISCONNECT must still suppress it ([MQTT-3.1.2-10]).
+                        publishWillOnClose = version.isV5()
+                                && d.reasonCode() == ReasonCode.DISCONNECT_WITH_WILL_MESSAGE;
+                    }
                     heldUntilConnack.add(packet);
                 }
             }
@@ -147,6 +153,17 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             case CONNACK, SUBACK, UNSUBACK, PINGRESP -> close(ReasonCode.PROTOCOL_ERROR,
                     packet.type() + " is sent by servers, not clients");
         }
+    }
+
+    /**
+     * Back-pressure for a client that sends but does not read: while its output is not being taken
+     * (over {@code mqtt.maxOutboundBytes}), stop reading its input, so acknowledgements cannot pile up
+     * without bound. After a refusal input is still drained (see {@link #closeAfterReply}).
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable() || state == State.CLOSED);
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -242,6 +259,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
      * the unread reason code on the client's side. Input meanwhile is read and ignored (state CLOSED).
      */
     private void closeAfterReply() {
+        ctx.channel().config().setAutoRead(true);
         if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
             duplex.shutdownOutput().addListener(f ->
                     ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS));

@@ -94,6 +94,7 @@ public final class Session {
         }
         drainScheduled.set(false);
         SessionEndpoint flushed = connection;
+        boolean moved = false;
         for (int n = 0; n < DRAIN_BATCH; n++) {
             Runnable task = mailbox.poll();
             if (task == null) {
@@ -105,13 +106,16 @@ public final class Session {
                 LOG.error("Session {}: task failed", clientId, e);
             }
             if (loop != current) {
-                break; // the session moved to another loop; the rest of the mailbox runs there
+                moved = true; // the session moved to another loop; the rest of the mailbox runs there
+                break;
             }
         }
+        // Flush once for the whole batch. After a move, the session's fields belong to the new loop:
+        // only the connection read before the move (served by this loop) is flushed here.
         if (flushed != null) {
             flushed.flush();
         }
-        if (connection != null && connection != flushed) {
+        if (!moved && connection != null && connection != flushed) {
             connection.flush();
         }
         if (!mailbox.isEmpty()) {

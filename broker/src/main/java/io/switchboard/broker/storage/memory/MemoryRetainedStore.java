@@ -39,6 +39,11 @@ final class MemoryRetainedStore implements RetainedStore {
 
     @Override
     public void remove(String topic) {
+        remove(topic, null);
+    }
+
+    /** Removes the topic's message; when {@code expected} is given, only if it is still that message. */
+    private void remove(String topic, Message expected) {
         synchronized (writeLock) {
             // Iterative, not recursive: a topic may have tens of thousands of levels.
             String[] levels = topic.split("/", -1);
@@ -51,6 +56,9 @@ final class MemoryRetainedStore implements RetainedStore {
                 }
             }
             Node leaf = path[levels.length];
+            if (expected != null && leaf.message != expected) {
+                return; // replaced since it was found expired: keep the newer message
+            }
             if (leaf.message != null) {
                 leaf.message = null;
                 size.decrementAndGet();
@@ -64,14 +72,14 @@ final class MemoryRetainedStore implements RetainedStore {
     @Override
     public List<Message> match(String filter, long nowMillis) {
         List<Message> out = new ArrayList<>();
-        List<String> expired = new ArrayList<>(0);
+        List<Message> expired = new ArrayList<>(0);
         collect(filter.split("/", -1), nowMillis, out, expired);
-        expired.forEach(this::remove);
+        expired.forEach(m -> remove(m.topic(), m));
         return out;
     }
 
     /** Iterative, not recursive: filters and topics may have tens of thousands of levels. */
-    private void collect(String[] levels, long now, List<Message> out, List<String> expired) {
+    private void collect(String[] levels, long now, List<Message> out, List<Message> expired) {
         ArrayDeque<Node> nodes = new ArrayDeque<>();
         ArrayDeque<Integer> depths = new ArrayDeque<>();
         nodes.push(root);
@@ -113,7 +121,7 @@ final class MemoryRetainedStore implements RetainedStore {
         }
     }
 
-    private void collectAll(Node start, long now, List<Message> out, List<String> expired) {
+    private void collectAll(Node start, long now, List<Message> out, List<Message> expired) {
         ArrayDeque<Node> pending = new ArrayDeque<>();
         pending.push(start);
         while (!pending.isEmpty()) {
@@ -123,12 +131,12 @@ final class MemoryRetainedStore implements RetainedStore {
         }
     }
 
-    private static void add(Message m, long now, List<Message> out, List<String> expired) {
+    private static void add(Message m, long now, List<Message> out, List<Message> expired) {
         if (m == null) {
             return;
         }
         if (m.isExpired(now)) {
-            expired.add(m.topic());
+            expired.add(m);
         } else {
             out.add(m);
         }
