@@ -320,37 +320,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public boolean sendPublish(QueuedMessage m, int packetId, boolean dup) {
-        var message = m.message();
-        Properties props = message.properties();
-        if (version.isV5()) {
-            Long remaining = message.remainingExpirySeconds(broker.clock().millis());
-            if (remaining != null || !m.subscriptionIds().isEmpty()) {
-                Properties.Builder b = props.toBuilder();
-                if (remaining != null) {
-                    b.messageExpiryInterval(remaining); // [MQTT-3.3.2-6]
-                }
-                b.subscriptionIdentifiers(m.subscriptionIds()); // [MQTT-3.3.4-3]
-                props = b.build();
-            }
-        }
-        PublishPacket p = new PublishPacket(message.topic(), m.qos(), m.retain(), dup, packetId, props,
-                message.payload());
-        ByteBuf buf = MqttCodec.encode(p, version, ctx.alloc());
-        if (buf.readableBytes() > params.maximumPacketSize()) {
-            // [MQTT-3.1.2-25] too large for the client: discarded as if delivered.
-            buf.release();
-            broker.metrics().droppedTooLarge.increment();
-            return false;
-        }
-        if (m.qos() == 0 && !ctx.channel().isWritable()) {
-            buf.release();
-            broker.metrics().droppedSlowConsumer.increment();
-            return true;
-        }
-        ctx.write(buf, ctx.voidPromise());
-        needsFlush = true;
-        broker.metrics().publishSent.increment();
-        return true;
+        return PublishSender.send(this, m, packetId, dup);
     }
 
     @Override
