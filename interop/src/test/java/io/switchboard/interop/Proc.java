@@ -37,6 +37,11 @@ final class Proc implements AutoCloseable {
         try {
             return new Proc(List.copyOf(command));
         } catch (IOException e) {
+            String tool = command.get(0);
+            if (tool.startsWith("mosquitto_")) {
+                throw new AssertionError(tool + " cannot be started (" + e.getMessage() + "). These tests drive "
+                        + "Debian's mosquitto-clients: apt-get install -y mosquitto-clients (as .ci/run does)", e);
+            }
             throw new AssertionError("cannot start " + command + ": " + e.getMessage(), e);
         }
     }
