@@ -2,6 +2,7 @@ package io.switchboard.broker.routing;
 
 import io.switchboard.broker.session.Session;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -15,12 +16,12 @@ public final class SubscriptionTree {
     private final Object writeLock = new Object();
     private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
 
-    private static final class Node {
-        final ConcurrentHashMap<String, Node> children = new ConcurrentHashMap<>(4);
+    private static final class Node extends TopicLevelNode<Node> {
         final ConcurrentHashMap<Session, Subscription> subscribers = new ConcurrentHashMap<>(2);
 
-        boolean isEmpty() {
-            return children.isEmpty() && subscribers.isEmpty();
+        @Override
+        protected boolean holdsNothing() {
+            return subscribers.isEmpty();
         }
     }
 
@@ -42,23 +43,16 @@ public final class SubscriptionTree {
     /** Removes the session's subscription to the filter; true when there was one. */
     public boolean remove(Session session, String filter) {
         synchronized (writeLock) {
-            // Iterative, not recursive: a filter may have tens of thousands of levels.
             String[] levels = filter.split("/", -1);
-            Node[] path = new Node[levels.length + 1];
-            path[0] = root;
-            for (int i = 0; i < levels.length; i++) {
-                path[i + 1] = path[i].children.get(levels[i]);
-                if (path[i + 1] == null) {
-                    return false;
-                }
+            List<Node> path = TopicLevelNode.path(root, levels);
+            if (path == null) {
+                return false;
             }
-            boolean removed = path[levels.length].subscribers.remove(session) != null;
+            boolean removed = path.get(levels.length).subscribers.remove(session) != null;
             if (removed) {
                 count.decrementAndGet();
             }
-            for (int i = levels.length; i > 0 && path[i].isEmpty(); i--) {
-                path[i - 1].children.remove(levels[i - 1], path[i]);
-            }
+            TopicLevelNode.prune(path, levels);
             return removed;
         }
     }

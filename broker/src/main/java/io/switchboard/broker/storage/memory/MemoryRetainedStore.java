@@ -1,11 +1,11 @@
 package io.switchboard.broker.storage.memory;
 
 import io.switchboard.broker.delivery.Message;
+import io.switchboard.broker.routing.TopicLevelNode;
 import io.switchboard.broker.storage.RetainedStore;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -18,9 +18,13 @@ final class MemoryRetainedStore implements RetainedStore {
     private final Object writeLock = new Object();
     private final AtomicInteger size = new AtomicInteger();
 
-    private static final class Node {
-        final ConcurrentHashMap<String, Node> children = new ConcurrentHashMap<>(4);
+    private static final class Node extends TopicLevelNode<Node> {
         volatile Message message;
+
+        @Override
+        protected boolean holdsNothing() {
+            return message == null;
+        }
     }
 
     @Override
@@ -45,17 +49,12 @@ final class MemoryRetainedStore implements RetainedStore {
     /** Removes the topic's message; when {@code expected} is given, only if it is still that message. */
     private void remove(String topic, Message expected) {
         synchronized (writeLock) {
-            // Iterative, not recursive: a topic may have tens of thousands of levels.
             String[] levels = topic.split("/", -1);
-            Node[] path = new Node[levels.length + 1];
-            path[0] = root;
-            for (int i = 0; i < levels.length; i++) {
-                path[i + 1] = path[i].children.get(levels[i]);
-                if (path[i + 1] == null) {
-                    return;
-                }
+            List<Node> path = TopicLevelNode.path(root, levels);
+            if (path == null) {
+                return;
             }
-            Node leaf = path[levels.length];
+            Node leaf = path.get(levels.length);
             if (expected != null && leaf.message != expected) {
                 return; // replaced since it was found expired: keep the newer message
             }
@@ -63,9 +62,7 @@ final class MemoryRetainedStore implements RetainedStore {
                 leaf.message = null;
                 size.decrementAndGet();
             }
-            for (int i = levels.length; i > 0 && path[i].message == null && path[i].children.isEmpty(); i--) {
-                path[i - 1].children.remove(levels[i - 1], path[i]);
-            }
+            TopicLevelNode.prune(path, levels);
         }
     }
 
