@@ -11,7 +11,8 @@ import reactor.blockhound.BlockHound;
  * Fails a test class when anything blocked on a broker event loop while it ran: sleeping, waiting
  * on a lock or a future, blocking file or socket I/O. Registered for every test class of a module by
  * JUnit's extension auto-detection (the surefire configuration turns it on, with the JVM flags
- * BlockHound needs). Logging is allowed: it is the one blocking write the broker makes on purpose.
+ * BlockHound needs). Logging is allowed: it is the one blocking write the broker makes on purpose; so
+ * are the pooled allocator's and the global executor's brief internal locks, which are Netty's own.
  */
 public final class EventLoopBlockingCheck implements BeforeAllCallback, AfterAllCallback {
     private static final List<String> VIOLATIONS = new CopyOnWriteArrayList<>();
@@ -25,6 +26,9 @@ public final class EventLoopBlockingCheck implements BeforeAllCallback, AfterAll
                 .nonBlockingThreadPredicate(p -> p.or(t -> t.getName().startsWith("sb-loop")
                         || t.getName().startsWith("sb-accept")))
                 .allowBlockingCallsInside("ch.qos.logback.classic.Logger", "callAppenders")
+                // Netty's hand-off of listener notifications (e.g. an event loop's termination at
+                // shutdown) to its global executor: a queue lock held for a moment, Netty's design.
+                .allowBlockingCallsInside("io.netty.util.concurrent.GlobalEventExecutor", "addTask")
                 .blockingMethodCallback(m -> {
                     StackTraceElement[] stack = new Throwable().getStackTrace();
                     StringBuilder where = new StringBuilder();
