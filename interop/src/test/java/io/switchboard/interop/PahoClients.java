@@ -67,11 +67,25 @@ final class PahoClients {
         return "tcp://127.0.0.1:" + port;
     }
 
-    static final class V3 implements Client {
+    /** What both adapters keep: the inbox of received messages and the lost-connection signal. */
+    abstract static class Base implements Client {
+        final BlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
+        final CompletableFuture<Object> lost = new CompletableFuture<>();
+
+        @Override
+        public CompletableFuture<Object> connectionLost() {
+            return lost;
+        }
+
+        @Override
+        public BlockingQueue<Received> inbox() {
+            return inbox;
+        }
+    }
+
+    static final class V3 extends Base {
         final MqttClient client;
         final MqttConnectOptions options = new MqttConnectOptions();
-        private final BlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
-        private final CompletableFuture<Object> lost = new CompletableFuture<>();
 
         V3(int port, String id) throws Exception {
             client = new MqttClient(uri(port), id, new MemoryPersistence());
@@ -117,16 +131,6 @@ final class PahoClients {
         }
 
         @Override
-        public CompletableFuture<Object> connectionLost() {
-            return lost;
-        }
-
-        @Override
-        public BlockingQueue<Received> inbox() {
-            return inbox;
-        }
-
-        @Override
         public void close() throws Exception {
             try {
                 if (client.isConnected()) {
@@ -138,11 +142,9 @@ final class PahoClients {
         }
     }
 
-    static final class V5 implements Client {
+    static final class V5 extends Base {
         final org.eclipse.paho.mqttv5.client.MqttClient client;
         final MqttConnectionOptions options = new MqttConnectionOptions();
-        private final BlockingQueue<Received> inbox = new LinkedBlockingQueue<>();
-        private final CompletableFuture<Object> lost = new CompletableFuture<>();
 
         V5(int port, String id) throws Exception {
             client = new org.eclipse.paho.mqttv5.client.MqttClient(uri(port), id,
@@ -204,16 +206,6 @@ final class PahoClients {
         @Override
         public void disconnect() throws Exception {
             client.disconnect();
-        }
-
-        @Override
-        public CompletableFuture<Object> connectionLost() {
-            return lost;
-        }
-
-        @Override
-        public BlockingQueue<Received> inbox() {
-            return inbox;
         }
 
         @Override
