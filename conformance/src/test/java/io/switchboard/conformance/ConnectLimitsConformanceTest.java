@@ -32,7 +32,7 @@ class ConnectLimitsConformanceTest {
     @RegisterExtension
     static EmbeddedBroker broker = new EmbeddedBroker(cfg -> cfg
             .withMqtt(new MqttConfig(null, null, null, null, null, null, MAX_KEEP_ALIVE, null, MAX_CLIENT_ID_LENGTH,
-                    null))
+                    null, null, null, null, null, null, null, null))
             .withSessions(new SessionConfig(MAX_SESSION_EXPIRY, null, null, null, null)));
 
     /** Sends the CONNECT and returns the CONNACK, whatever its reason code. */

@@ -21,6 +21,16 @@ public final class BrokerMetrics {
     public final LongAdder droppedTooLarge = new LongAdder();
     /** QoS 0 messages dropped because the client was not reading fast enough. */
     public final LongAdder droppedSlowConsumer = new LongAdder();
+    /** Messages not delivered because the authorizer no longer lets the subscriber receive them. */
+    public final LongAdder droppedNotAuthorized = new LongAdder();
+    /** PUBLISHes refused by authorization (and to $SYS topics). */
+    public final LongAdder publishDenied = new LongAdder();
+    /** Times a subscriber was declared slow. */
+    public final LongAdder slowSubscribers = new LongAdder();
+    /** Connections refused by a listener's bounds before any MQTT (max connections, pending CONNECTs, rate). */
+    public final LongAdder connectionsRejected = new LongAdder();
+    /** Failed TLS handshakes. */
+    public final LongAdder tlsHandshakeFailures = new LongAdder();
 
     public long connectionsActive() {
         return connectionsOpened.sum() - connectionsClosed.sum();
@@ -28,6 +38,6 @@ public final class BrokerMetrics {
 
     public long droppedTotal() {
         return droppedQueueFull.sum() + droppedOfflineQos0.sum() + droppedExpired.sum() + droppedTooLarge.sum()
-                + droppedSlowConsumer.sum();
+                + droppedSlowConsumer.sum() + droppedNotAuthorized.sum();
     }
 }

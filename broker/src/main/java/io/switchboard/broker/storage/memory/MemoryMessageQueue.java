@@ -2,7 +2,7 @@ package io.switchboard.broker.storage.memory;
 
 import io.switchboard.broker.storage.InflightMessage;
 import io.switchboard.broker.storage.MessageQueue;
-import io.switchboard.broker.storage.QueuedMessage;
+import io.switchboard.broker.message.QueuedMessage;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Collections;
