@@ -14,6 +14,8 @@ import io.switchboard.broker.session.SessionRegistry;
 import io.switchboard.broker.storage.RetainedStore;
 import io.switchboard.broker.storage.Storage;
 import io.switchboard.broker.storage.memory.MemoryStorage;
+import io.switchboard.broker.sys.ClientEventPublisher;
+import io.switchboard.broker.sys.SysPublisher;
 import io.switchboard.broker.transport.MqttServer;
 import java.time.Clock;
 import java.util.Objects;
@@ -35,6 +37,7 @@ public final class Broker implements AutoCloseable {
     private final Router router;
     private final SessionRegistry sessions;
     private final MqttServer server;
+    private final SysPublisher sys;
     private volatile boolean closed;
 
     private Broker(Builder b) {
@@ -45,9 +48,18 @@ public final class Broker implements AutoCloseable {
                 SharedSubscriptionStrategy.fromConfigName(config.mqtt().sharedSubscriptionStrategy()));
         this.sessions = new SessionRegistry(config.sessions(), storage.sessions(), subscriptions, router, b.authorizer,
                 metrics, clock);
+        ClientEvents events = config.sys().events() ? new ClientEventPublisher(router) : ClientEvents.NONE;
         MqttProtocol protocol = new MqttProtocol(config, metrics, clock, sessions, router, storage.retained(),
-                b.authenticator, b.authorizer, b.events);
+                b.authenticator, b.authorizer, events);
         this.server = new MqttServer(config, protocol, metrics, clock);
+        this.sys = new SysPublisher(config.sys().interval(), metrics, sessions, subscriptions, storage.retained(),
+                router, clock, version());
+    }
+
+    /** The broker's version, from its jar's manifest ("dev" when run from classes). */
+    public static String version() {
+        String v = Broker.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 
     private Subscriber subscriber(String clientId) {
@@ -101,6 +113,11 @@ public final class Broker implements AutoCloseable {
         return router;
     }
 
+    /** The $SYS statistics publisher (its {@code snapshot()} is what it publishes). */
+    public SysPublisher sys() {
+        return sys;
+    }
+
     @Override
     public void close() {
         if (closed) {
@@ -108,6 +125,7 @@ public final class Broker implements AutoCloseable {
         }
         closed = true;
         LOG.info("Stopping: disconnecting clients");
+        sys.close();
         server.stop();
         sessions.all().forEach(s -> s.close());
         storage.close();
@@ -120,7 +138,6 @@ public final class Broker implements AutoCloseable {
         private Storage storage;
         private Authenticator authenticator = Authenticator.ALLOW_ALL;
         private Authorizer authorizer = Authorizer.ALLOW_ALL;
-        private ClientEvents events = ClientEvents.NONE;
         private Clock clock = Clock.systemUTC();
 
         private Builder(BrokerConfig config) {
@@ -158,6 +175,7 @@ public final class Broker implements AutoCloseable {
             Broker broker = new Broker(this);
             LOG.info("Storage: {}", storage.describe());
             broker.server.start();
+            broker.sys.start();
             return broker;
         }
     }

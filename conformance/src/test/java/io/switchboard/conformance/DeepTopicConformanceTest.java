@@ -46,7 +46,7 @@ class DeepTopicConformanceTest {
             }
             Conformance.publishQos1(pub, topic, true, ""); // deletes the retained message
             pub.expectNothingMore();
-            assertThat(broker.broker().retained().size()).isZero();
+            assertThat(broker.broker().retained().match("deep-retained/#", 0)).isEmpty();
         }
     }
 

@@ -245,9 +245,9 @@ final class ConnectHandler {
             }
         }
         c.startKeepAlive(a.keepAliveSeconds());
-        c.connectedEvent = new ClientEvents.Client(a.clientId(), c.version, String.valueOf(c.remote()),
-                c.transport.listener(), a.cleanStart(), a.sessionExpiry(), c.protocol.clock.millis());
-        events.connected(c.connectedEvent);
+        c.connectedAtMillis = c.protocol.clock.millis();
+        c.protocol.metrics.clientConnected();
+        events.connected(c.eventClient());
         LOG.debug("Client {} connected from {} (MQTT {}, session present {})", LogText.escape(a.clientId()),
                 c.remote(), c.version, sessionPresent);
         c.replayHeld();

@@ -86,7 +86,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     AuthExchange auth;
     /** Authentication Data for the CONNACK of a successful enhanced authentication, or null. */
     byte[] authSuccessData;
-    ClientEvents.Client connectedEvent;
+    /** When CONNACK 0x00 was sent (wall clock), or 0 before; for the disconnected event. */
+    long connectedAtMillis;
     /** What the client said in its DISCONNECT, for the disconnected event. */
     ReasonCode closeReasonCode;
     String closeReason;
@@ -229,6 +230,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         while (held != null && state == State.CONNECTED && !awaiting && (p = held.poll()) != null) {
             dispatch(p);
         }
+        if (held != null && held.isEmpty()) {
+            held = null; // most connections never hold a packet again
+        }
     }
 
     // ---- fairness: publishers wait for subscribers that do not keep up ----
@@ -369,9 +373,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             session = null;
             s.detach(this, publishWillOnClose ? will : null);
         }
-        if (connectedEvent != null) {
-            protocol.events.disconnected(connectedEvent, closeReasonCode, closeReason, protocol.clock.millis());
-            connectedEvent = null;
+        if (connectedAtMillis != 0) {
+            protocol.metrics.clientsConnected.decrementAndGet();
+            protocol.events.disconnected(eventClient(), closeReasonCode, closeReason, protocol.clock.millis());
+            connectedAtMillis = 0;
         }
         ctx.fireChannelInactive();
     }
@@ -501,6 +506,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
     }
 
+    /** The client as lifecycle events describe it (built when needed, not kept: memory per connection). */
+    ClientEvents.Client eventClient() {
+        return new ClientEvents.Client(params.clientId(), version, String.valueOf(remote()), transport.listener(),
+                params.cleanStart(), params.sessionExpiry(), connectedAtMillis);
+    }
+
     // ---- session endpoint ----
 
     @Override
@@ -534,6 +545,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     void write(ByteBuf buf) {
+        protocol.metrics.bytesSent.add(buf.readableBytes());
         ctx.write(buf, ctx.voidPromise());
         needsFlush = true;
     }

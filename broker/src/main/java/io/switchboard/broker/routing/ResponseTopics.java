@@ -18,33 +18,7 @@ public final class ResponseTopics {
 
     /** The reply-topic prefix of a client, without a trailing '/'. */
     public static String prefixFor(String clientId) {
-        return ROOT + "/" + encode(clientId);
-    }
-
-    /** The client id as one topic level. */
-    static String encode(String clientId) {
-        StringBuilder sb = null;
-        for (int i = 0; i < clientId.length(); i++) {
-            char c = clientId.charAt(i);
-            String esc = switch (c) {
-                case '%' -> "%25";
-                case '/' -> "%2F";
-                case '+' -> "%2B";
-                case '#' -> "%23";
-                default -> null;
-            };
-            if (esc != null && sb == null) {
-                sb = new StringBuilder(clientId.length() + 8).append(clientId, 0, i);
-            }
-            if (sb != null) {
-                if (esc != null) {
-                    sb.append(esc);
-                } else {
-                    sb.append(c);
-                }
-            }
-        }
-        return sb == null ? clientId : sb.toString();
+        return ROOT + "/" + Topics.encodeLevel(clientId);
     }
 
     /**
@@ -58,7 +32,7 @@ public final class ResponseTopics {
         }
         int end = topicFilter.indexOf('/', ROOT.length() + 1);
         String level = topicFilter.substring(ROOT.length() + 1, end < 0 ? topicFilter.length() : end);
-        if (level.equals(encode(clientId))) {
+        if (level.equals(Topics.encodeLevel(clientId))) {
             return null;
         }
         return "the topic filter '" + filter + "' reaches into reply topics of other clients; a client may only"

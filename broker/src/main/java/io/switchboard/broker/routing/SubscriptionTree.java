@@ -14,15 +14,82 @@ import java.util.function.Consumer;
  * tree never loses a concurrent change and empty branches are pruned safely.
  */
 public final class SubscriptionTree {
-    private final Node root = new Node();
+    private final Node root = new Node("");
     private final Object writeLock = new Object();
     private final AtomicInteger count = new AtomicInteger();
 
     private static final class Node extends TopicLevelNode<Node> {
-        /** Ordinary subscriptions by client id; null while there is none. */
-        volatile ConcurrentHashMap<String, Subscription> subscribers;
+        /**
+         * Ordinary subscriptions: null, the only one (a Subscription: most filters have one
+         * subscriber), or a ConcurrentHashMap of client id to Subscription.
+         */
+        volatile Object subscribers;
         /** Shared groups by share name; null while there is none. */
         volatile ConcurrentHashMap<String, SharedGroup> groups;
+
+        Node(String level) {
+            super(level);
+        }
+
+        @SuppressWarnings("unchecked")
+        ConcurrentHashMap<String, Subscription> map() {
+            return subscribers instanceof ConcurrentHashMap<?, ?> m ? (ConcurrentHashMap<String, Subscription>) m : null;
+        }
+
+        /** Adds or replaces; true when the client had a subscription here. Writers only. */
+        boolean put(Subscription s) {
+            Object c = subscribers;
+            if (c == null) {
+                subscribers = s;
+                return false;
+            }
+            ConcurrentHashMap<String, Subscription> m = map();
+            if (m != null) {
+                return m.put(s.clientId(), s) != null;
+            }
+            Subscription only = (Subscription) c;
+            if (only.clientId().equals(s.clientId())) {
+                subscribers = s;
+                return true;
+            }
+            m = new ConcurrentHashMap<>(4);
+            m.put(only.clientId(), only);
+            m.put(s.clientId(), s);
+            subscribers = m;
+            return false;
+        }
+
+        /** Removes the client's subscription; true when there was one. Writers only. */
+        boolean remove(String clientId) {
+            Object c = subscribers;
+            if (c == null) {
+                return false;
+            }
+            ConcurrentHashMap<String, Subscription> m = map();
+            if (m == null) {
+                if (((Subscription) c).clientId().equals(clientId)) {
+                    subscribers = null;
+                    return true;
+                }
+                return false;
+            }
+            boolean removed = m.remove(clientId) != null;
+            if (m.size() == 1) {
+                subscribers = m.values().iterator().next();
+            } else if (m.isEmpty()) {
+                subscribers = null;
+            }
+            return removed;
+        }
+
+        void forEach(Consumer<Subscription> each) {
+            Object c = subscribers;
+            if (c instanceof Subscription s) {
+                each.accept(s);
+            } else if (c != null) {
+                map().values().forEach(each);
+            }
+        }
 
         @Override
         protected boolean holdsNothing() {
@@ -50,10 +117,7 @@ public final class SubscriptionTree {
                 String name = Topics.shareName(s.filter());
                 replaced = node.groups.computeIfAbsent(name, n -> new SharedGroup(n, filter, s.filter())).put(s);
             } else {
-                if (node.subscribers == null) {
-                    node.subscribers = new ConcurrentHashMap<>(2);
-                }
-                replaced = node.subscribers.put(s.clientId(), s) != null;
+                replaced = node.put(s);
             }
             if (!replaced) {
                 count.incrementAndGet();
@@ -85,11 +149,8 @@ public final class SubscriptionTree {
                         }
                     }
                 }
-            } else if (!shared && node.subscribers != null) {
-                removed = node.subscribers.remove(clientId) != null;
-                if (node.subscribers.isEmpty()) {
-                    node.subscribers = null;
-                }
+            } else if (!shared) {
+                removed = node.remove(clientId);
             }
             if (removed) {
                 count.decrementAndGet();
@@ -163,10 +224,7 @@ public final class SubscriptionTree {
     }
 
     private static void report(Node node, Consumer<Subscription> each, Consumer<SharedGroup> eachGroup) {
-        ConcurrentHashMap<String, Subscription> subs = node.subscribers;
-        if (subs != null) {
-            subs.values().forEach(each);
-        }
+        node.forEach(each);
         ConcurrentHashMap<String, SharedGroup> groups = node.groups;
         if (groups != null) {
             groups.values().forEach(eachGroup);

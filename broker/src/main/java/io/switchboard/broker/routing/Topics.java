@@ -138,4 +138,34 @@ public final class Topics {
             t = tEnd + 1;
         }
     }
+
+    /**
+     * A value (a client id) as exactly one topic level: {@code %}, {@code /}, {@code +} and
+     * {@code #} are percent-encoded ({@code %25}, {@code %2F}, {@code %2B}, {@code %23}); all
+     * else is kept.
+     */
+    public static String encodeLevel(String value) {
+        StringBuilder sb = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            String esc = switch (c) {
+                case '%' -> "%25";
+                case '/' -> "%2F";
+                case '+' -> "%2B";
+                case '#' -> "%23";
+                default -> null;
+            };
+            if (esc != null && sb == null) {
+                sb = new StringBuilder(value.length() + 8).append(value, 0, i);
+            }
+            if (sb != null) {
+                if (esc != null) {
+                    sb.append(esc);
+                } else {
+                    sb.append(c);
+                }
+            }
+        }
+        return sb == null ? value : sb.toString();
+    }
 }

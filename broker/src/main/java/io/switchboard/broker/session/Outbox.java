@@ -69,6 +69,7 @@ final class Outbox {
             return;
         }
         queue.append(m);
+        services.metrics().queuedMessages.increment();
     }
 
     private void sendInflight(QueuedMessage m, SessionEndpoint connection) {
@@ -109,6 +110,7 @@ final class Outbox {
             if (m == null) {
                 return;
             }
+            services.metrics().queuedMessages.decrement();
             if (m.message().isExpired(now)) {
                 services.metrics().droppedExpired.increment();
             } else if (m.qos() == 0) {
@@ -198,7 +200,16 @@ final class Outbox {
             QueuedMessage m = queue.poll();
             if (m.sharedFilter() == null || !services.router().redeliverShared(m, clientId)) {
                 queue.append(m); // kept, in order
+            } else {
+                services.metrics().queuedMessages.decrement();
             }
         }
+    }
+
+    /** Drops everything queued and in flight (the session ended or started clean). */
+    void clear() {
+        services.metrics().queuedMessages.add(-queue.waitingCount());
+        queue.clear();
+        resendLater = EMPTY;
     }
 }

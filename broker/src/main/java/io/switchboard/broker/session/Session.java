@@ -21,7 +21,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +47,10 @@ public final class Session implements Subscriber {
     private final Outbox outbox;
     /** Tasks from other threads. A linked queue: an idle session holds one node, not a chunk of slots. */
     private final Queue<Runnable> mailbox = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** 1 while a drain is scheduled; a field updater rather than an AtomicBoolean saves 16 bytes a session. */
+    private volatile int drainScheduled;
+    private static final AtomicIntegerFieldUpdater<Session> DRAIN_SCHEDULED =
+            AtomicIntegerFieldUpdater.newUpdater(Session.class, "drainScheduled");
     private volatile EventLoop loop;
 
     // Read by other threads: hints for routing.
@@ -99,7 +102,7 @@ public final class Session implements Subscriber {
     }
 
     private void scheduleDrain() {
-        if (drainScheduled.compareAndSet(false, true)) {
+        if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
             loop.execute(this::drain);
         }
     }
@@ -110,7 +113,7 @@ public final class Session implements Subscriber {
             current.execute(this::drain);
             return;
         }
-        drainScheduled.set(false);
+        drainScheduled = 0;
         SessionEndpoint flushed = connection;
         boolean moved = false;
         for (int n = 0; n < DRAIN_BATCH; n++) {
@@ -257,7 +260,8 @@ public final class Session implements Subscriber {
         }
         attaching = null;
         connection = endpoint;
-        identity = endpoint.identity();
+        // Kept only when an authorizer decides on each delivery.
+        identity = services.authorizer() == Authorizer.ALLOW_ALL ? null : endpoint.identity();
         online = true;
         endpoint.attached(this, present);
         if (connection == endpoint) {
@@ -327,7 +331,7 @@ public final class Session implements Subscriber {
             services.subscriptions().remove(clientId, s.filter());
         }
         subscriptions = Map.of();
-        queue.clear();
+        outbox.clear();
         pendingPubrel = Set.of();
     }
 
@@ -445,10 +449,17 @@ public final class Session implements Subscriber {
 
     /** Adds or replaces a subscription; true when one with the same filter existed ([MQTT-3.8.4-3]). */
     public boolean subscribe(Subscription s) {
-        if (subscriptions.isEmpty()) {
-            subscriptions = new HashMap<>(4);
+        Subscription previous;
+        if (subscriptions.isEmpty() || (subscriptions.size() == 1 && subscriptions.containsKey(s.filter()))) {
+            // One subscription (the usual device) is an immutable one-entry map: a HashMap costs ~130 bytes.
+            previous = subscriptions.isEmpty() ? null : subscriptions.get(s.filter());
+            subscriptions = Map.of(s.filter(), s);
+        } else {
+            if (!(subscriptions instanceof HashMap)) {
+                subscriptions = new HashMap<>(subscriptions);
+            }
+            previous = subscriptions.put(s.filter(), s);
         }
-        Subscription previous = subscriptions.put(s.filter(), s);
         services.subscriptions().add(s);
         persist();
         return previous != null;
@@ -456,8 +467,13 @@ public final class Session implements Subscriber {
 
     /** Removes a subscription; false when none existed. */
     public boolean unsubscribe(String filter) {
-        if (subscriptions.isEmpty() || subscriptions.remove(filter) == null) {
+        if (!subscriptions.containsKey(filter)) {
             return false;
+        }
+        if (subscriptions.size() == 1) {
+            subscriptions = Map.of();
+        } else {
+            subscriptions.remove(filter);
         }
         services.subscriptions().remove(clientId, filter);
         persist();

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
@@ -58,6 +59,7 @@ final class Listener extends ChannelInitializer<Channel> implements ConnectionTr
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicLong rateWindow = new AtomicLong();
     private final AtomicInteger rateCount = new AtomicInteger();
+    private final LongConsumer bytesReceived;
 
     Listener(ListenerConfig config, MqttProtocol protocol, BrokerMetrics metrics, RateLimitedLog log,
             ChannelGroup connections, int maxPacketSize) {
@@ -67,6 +69,7 @@ final class Listener extends ChannelInitializer<Channel> implements ConnectionTr
         this.log = log;
         this.connections = connections;
         this.maxPacketSize = maxPacketSize;
+        this.bytesReceived = metrics.bytesReceived::add;
         this.ssl = config.secure() ? TlsContexts.build(config.name(), config.tls()) : null;
     }
 
@@ -105,7 +108,7 @@ final class Listener extends ChannelInitializer<Channel> implements ConnectionTr
                     .build()));
             p.addLast("webSocketFrames", new WebSocketFrames(config.path()));
         }
-        p.addLast("frames", new MqttFrameDecoder(maxPacketSize, null));
+        p.addLast("frames", new MqttFrameDecoder(maxPacketSize, null, bytesReceived));
         p.addLast("mqtt", protocol.newConnection(this));
     }
 

@@ -14,12 +14,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Expired messages are skipped on read and removed then.
  */
 final class MemoryRetainedStore implements RetainedStore {
-    private final Node root = new Node();
+    private final Node root = new Node("");
     private final Object writeLock = new Object();
     private final AtomicInteger size = new AtomicInteger();
 
     private static final class Node extends TopicLevelNode<Node> {
         volatile Message message;
+
+        Node(String level) {
+            super(level);
+        }
 
         @Override
         protected boolean holdsNothing() {
