@@ -230,13 +230,22 @@ final class ConnectHandler {
             session.detach(c, c.publishWillOnClose ? c.will : null); // closed before CONNACK
             return;
         }
-        c.session = session;
-        c.state = MqttConnection.State.CONNECTED;
+        c.session = session; // from here on, closing the connection detaches it
         ConnectDecision.Accept a = c.params;
         MqttConfig mqtt = config.mqtt();
         // [MQTT-3.2.2-2] / [MQTT-3.2.2-3] Session Present tells whether the session was resumed.
-        c.send(new ConnackPacket(sessionPresent, ReasonCode.SUCCESS,
-                c.version.isV5() ? connackProperties(c, a, mqtt) : Properties.EMPTY));
+        ConnackPacket connack = new ConnackPacket(sessionPresent, ReasonCode.SUCCESS,
+                c.version.isV5() ? connackProperties(c, a, mqtt) : Properties.EMPTY);
+        int size = c.encodedSize(connack);
+        if (size > a.maximumPacketSize()) {
+            // [MQTT-3.1.2-24] the CONNACK may not exceed the client's Maximum Packet Size: refuse rather
+            // than leave the client waiting for a CONNACK that never comes.
+            c.close(ReasonCode.PACKET_TOO_LARGE, "the CONNACK (" + size + " bytes) is larger than the Maximum"
+                    + " Packet Size of " + a.maximumPacketSize() + " bytes the client accepts");
+            return;
+        }
+        c.state = MqttConnection.State.CONNECTED;
+        c.send(connack);
         if (c.version.isV5()) {
             c.topicAliases = new TopicAliases(mqtt.topicAliasMaximum());
             int aliases = Math.min(a.clientTopicAliasMaximum(), mqtt.outboundTopicAliasMaximum());

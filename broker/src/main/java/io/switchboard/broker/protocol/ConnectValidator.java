@@ -36,7 +36,8 @@ public final class ConnectValidator {
             assigned = true;
         }
         int idLength = clientId.getBytes(StandardCharsets.UTF_8).length;
-        if (idLength > mqtt.maxClientIdLength()) {
+        if (!assigned && idLength > mqtt.maxClientIdLength()) {
+            // The limit is on what clients send; an id the broker assigns is never refused by it.
             return new ConnectDecision.Refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "client identifier of "
                     + idLength + " bytes is longer than the allowed " + mqtt.maxClientIdLength());
         }

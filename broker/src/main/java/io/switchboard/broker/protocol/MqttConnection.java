@@ -424,6 +424,15 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             ReasonCode code = reasonCode.allowedIn(PacketType.DISCONNECT) ? reasonCode : ReasonCode.UNSPECIFIED_ERROR;
             reply = new DisconnectPacket(code, reasonString(reason));
         }
+        if (reply != null && params != null && encodedSize(reply) > params.maximumPacketSize()) {
+            // [MQTT-3.1.2-24] not even a refusal may exceed the client's Maximum Packet Size: without
+            // its reason string, or not at all.
+            reply = reply instanceof ConnackPacket ? new ConnackPacket(false, reasonCode, Properties.EMPTY)
+                    : new DisconnectPacket(((DisconnectPacket) reply).reasonCode(), Properties.EMPTY);
+            if (encodedSize(reply) > params.maximumPacketSize()) {
+                reply = null;
+            }
+        }
         ctx.channel().config().setAutoRead(true);
         if (reply != null && ctx.channel().isActive()) {
             ctx.writeAndFlush(MqttCodec.encode(reply, version, ctx.alloc()))
@@ -465,6 +474,16 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             return;
         }
         write(buf);
+    }
+
+    /** The size of a packet once encoded for this client. */
+    int encodedSize(MqttPacket packet) {
+        ByteBuf buf = MqttCodec.encode(packet, version, ctx.alloc());
+        try {
+            return buf.readableBytes();
+        } finally {
+            buf.release();
+        }
     }
 
     /**

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import io.netty.util.ResourceLeakDetector;
-import io.switchboard.broker.BrokerContext;
+import io.switchboard.broker.Broker;
 import io.switchboard.broker.config.SessionConfig;
 import io.switchboard.broker.metrics.BrokerMetrics;
 import io.switchboard.codec.MqttVersion;
@@ -72,14 +72,14 @@ class ProtocolFuzzTest {
         BrokerMetrics metrics = broker.broker().metrics();
         String replay = "seed " + SEED + " (replay with -Dfuzz.seed=" + SEED + " -Dfuzz.packets=" + PACKETS + ")";
         Fuzzer fuzzer = new Fuzzer(new InetSocketAddress(broker.host(), broker.port()),
-                broker.broker().context().config().mqtt().maxPacketSize(), SEED, PACKETS, CONCURRENCY);
+                broker.broker().config().mqtt().maxPacketSize(), SEED, PACKETS, CONCURRENCY);
         try (LogCapture logs = LogCapture.start();
                 NumberedMessages numbered = NumberedMessages.start(broker.port(), topic, MESSAGES)) {
             Fuzzer.Result result = fuzzer.run(LIMIT);
             numbered.stopPublishing();
             await("numbered messages finished; " + replay).atMost(Duration.ofMinutes(2))
                     .until(() -> numbered.finished() || !numbered.failures().isEmpty());
-            System.out.println(summary(replay, result, logs, broker.broker().context(), numbered));
+            System.out.println(summary(replay, result, logs, broker.broker(), numbered));
             result.unansweredPlans().forEach(plan -> System.out.println("without PINGRESP for 30 s: " + plan));
 
             assertThat(result.problems()).as("fuzzer failures; %s", replay).isEmpty();
@@ -99,7 +99,7 @@ class ProtocolFuzzTest {
     }
 
     /** One line with the run's figures, for the test's output (and docs/compatibility.md). */
-    private static String summary(String replay, Fuzzer.Result r, LogCapture logs, BrokerContext context,
+    private static String summary(String replay, Fuzzer.Result r, LogCapture logs, Broker context,
             NumberedMessages numbered) {
         BrokerMetrics metrics = context.metrics();
         return String.format("fuzz: %s; %,d broken and %,d valid packets read by the broker, and %,d broken and "
@@ -112,7 +112,7 @@ class ProtocolFuzzTest {
                 CONCURRENCY, r.closedByBroker(), r.connectFailures(), r.unanswered(), r.elapsed().toMillis() / 1000.0,
                 logs.count(Level.INFO), logs.count(Level.WARN), logs.closesByReason(), metrics.droppedQueueFull.sum(),
                 metrics.droppedSlowConsumer.sum(), metrics.droppedTooLarge.sum(), metrics.droppedExpired.sum(),
-                context.sessions().size(), context.subscriptions().size(), context.storage().retained().size(),
+                context.sessions().size(), context.subscriptions().size(), context.retained().size(),
                 numbered.published(), numbered.received(), ResourceLeakDetector.getLevel());
     }
 
