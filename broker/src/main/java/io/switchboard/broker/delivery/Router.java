@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Routes a published message: updates the retained store, matches subscriptions, chooses one
@@ -41,7 +40,7 @@ public final class Router {
      * Publishes a message; returns the number of deliveries made. {@code congested}, when not null,
      * is told of each subscriber reached that is not keeping up, so that the publisher can wait.
      */
-    public int publish(Message m, Consumer<Subscriber> congested) {
+    public int publish(Message m, CongestionListener congested) {
         if (m.retain()) {
             if (m.payload().isEmpty()) {
                 // [MQTT-3.3.1-6] / [MQTT-3.3.1-7] an empty retained message deletes the topic's retained message.
@@ -100,7 +99,7 @@ public final class Router {
         return true;
     }
 
-    private boolean deliverShared(Message m, SharedGroup g, Consumer<Subscriber> congested) {
+    private boolean deliverShared(Message m, SharedGroup g, CongestionListener congested) {
         SharedSubscriptionStrategy.Choice c = strategy.choose(g, subscribers, null);
         if (c == null) {
             return false;
@@ -115,10 +114,10 @@ public final class Router {
                 g.sharedFilter());
     }
 
-    private static void hand(Subscriber s, QueuedMessage q, Consumer<Subscriber> congested) {
+    private static void hand(Subscriber s, QueuedMessage q, CongestionListener congested) {
         s.deliver(q);
         if (congested != null && s.congested()) {
-            congested.accept(s);
+            congested.congested(s);
         }
     }
 

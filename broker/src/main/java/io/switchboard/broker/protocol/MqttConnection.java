@@ -7,6 +7,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.switchboard.broker.auth.ClientIdentity;
+import io.switchboard.broker.delivery.CongestionListener;
 import io.switchboard.broker.delivery.Subscriber;
 import io.switchboard.broker.logging.LogText;
 import io.switchboard.broker.message.QueuedMessage;
@@ -52,7 +53,8 @@ import org.slf4j.LoggerFactory;
  * is not keeping up (for at most {@code mqtt.slowSubscriberTimeoutMillis}), and while the client
  * does not take what is written to it.
  */
-public final class MqttConnection extends ChannelInboundHandlerAdapter implements SessionEndpoint {
+public final class MqttConnection extends ChannelInboundHandlerAdapter implements SessionEndpoint,
+        CongestionListener {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
     /** How long a refused connection may keep sending after our reason code, before it is closed. */
     private static final long LINGER_MILLIS = 1000;
@@ -102,10 +104,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private ScheduledFuture<?> timer;
     private long lastReadNanos;
     private long keepAliveNanos;
+    /** Links of the loop's keep-alive list ({@link KeepAlive}). */
+    MqttConnection keepAlivePrev;
+    MqttConnection keepAliveNext;
     private boolean sentConnect;
 
-    /** Told by the router of congested subscribers this connection publishes to. */
-    final java.util.function.Consumer<Subscriber> congestionListener = this::waitFor;
     /** Subscribers that this connection published to and that are not keeping up; reading waits for them. */
     private Set<Subscriber> waitingFor;
     /** This client does not take what is written to it: since when (nanoTime), or 0. */
@@ -238,7 +241,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     // ---- fairness: publishers wait for subscribers that do not keep up ----
 
     /** A subscriber this connection just published to is not keeping up: read no more until it does. */
-    void waitFor(Subscriber s) {
+    @Override
+    public void congested(Subscriber s) {
         if (waitingFor == null) {
             waitingFor = new HashSet<>(4);
         }
@@ -325,22 +329,21 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         keepAliveNanos = TimeUnit.MILLISECONDS.toNanos(keepAliveSeconds * 1500L);
         lastReadNanos = System.nanoTime();
-        timer = ctx.executor().schedule(this::checkKeepAlive, keepAliveNanos, TimeUnit.NANOSECONDS);
+        protocol.keepAlive(ctx.channel().eventLoop()).add(this);
     }
 
-    private void checkKeepAlive() {
+    /** Called by the loop's {@link KeepAlive} sweep. */
+    void checkKeepAlive(long now) {
         if (state != State.CONNECTED) {
             return;
         }
-        long idle = System.nanoTime() - lastReadNanos;
-        if (idle >= keepAliveNanos && ctx.channel().config().isAutoRead()) {
+        if (!ctx.channel().config().isAutoRead()) {
+            // While reading is paused by the broker, what the client sends is not seen: not its fault.
+            lastReadNanos = now;
+        } else if (now - lastReadNanos >= keepAliveNanos) {
             close(ReasonCode.KEEP_ALIVE_TIMEOUT, "no packet received within 1.5 times the keep alive of "
                     + params.keepAliveSeconds() + " s");
-            return;
         }
-        // While reading is paused by the broker, what the client sends is not seen: not its fault.
-        long next = idle >= keepAliveNanos ? keepAliveNanos : keepAliveNanos - idle;
-        timer = ctx.executor().schedule(this::checkKeepAlive, next, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -366,6 +369,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         protocol.metrics.connectionsClosed.increment();
         cancelTimer();
         cancel(slowTimer);
+        if (keepAliveNanos != 0) {
+            protocol.keepAlive(ctx.channel().eventLoop()).remove(this);
+        }
         held = null;
         transport.closed(ctx, sentConnect);
         if (session != null) {

@@ -46,6 +46,14 @@ public final class MqttProtocol {
         this.subscriptions = new SubscriptionHandler(config.mqtt(), retained, authorizer, clock);
     }
 
+    private final java.util.concurrent.ConcurrentHashMap<io.netty.channel.EventLoop, KeepAlive> keepAlives =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The keep-alive sweep of an event loop (created with the loop's first connection that has a keep alive). */
+    KeepAlive keepAlive(io.netty.channel.EventLoop loop) {
+        return keepAlives.computeIfAbsent(loop, KeepAlive::new);
+    }
+
     /** A new connection's handler, for the end of a listener's pipeline. */
     public MqttConnection newConnection(ConnectionTransport transport) {
         return new MqttConnection(this, transport);

@@ -159,7 +159,7 @@ final class PublishReceiver {
     private void route(MqttConnection c, PublishPacket p, String topic) {
         metrics.publishReceived.increment();
         Message message = Message.fromPublish(p, topic, c.clientId(), clock.millis());
-        int matched = router.publish(message, c.congestionListener);
+        int matched = router.publish(message, c);
         if (p.qos() > 0) {
             if (p.qos() == 2) {
                 c.session.addPendingPubrel(p.packetId());
