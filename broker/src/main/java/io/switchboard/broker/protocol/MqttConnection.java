@@ -474,8 +474,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         ByteBuf buf = MqttCodec.encode(packet, version, ctx.alloc());
         if (params != null && buf.readableBytes() > params.maximumPacketSize()) {
             // [MQTT-3.1.2-24] never send a packet larger than the client's Maximum Packet Size.
-            LOG.warn("Client {}: {} of {} bytes exceeds its Maximum Packet Size of {}; not sent",
-                    LogText.escape(clientId()), packet.type(), buf.readableBytes(), params.maximumPacketSize());
+            protocol.refusals.info(LOG, remote(), "Client {}: {} of {} bytes exceeds its Maximum Packet Size of {};"
+                    + " not sent", LogText.escape(clientId()), packet.type(), buf.readableBytes(),
+                    params.maximumPacketSize());
             buf.release();
             return;
         }

@@ -1,5 +1,6 @@
 package io.switchboard.broker.session;
 
+import io.switchboard.broker.logging.LogText;
 import io.switchboard.broker.storage.InflightMessage;
 import io.switchboard.broker.storage.MessageQueue;
 import io.switchboard.broker.message.QueuedMessage;
@@ -64,8 +65,8 @@ final class Outbox {
                 || queue.waitingBytes() + m.message().weight() > limits.maxQueuedBytes()) {
             // Policy: when the queue is full the newest message is dropped (as Mosquitto does).
             services.metrics().droppedQueueFull.increment();
-            LOG.debug("Client {}: queue full ({} messages, {} bytes), dropping message to '{}'", clientId,
-                    queue.waitingCount(), queue.waitingBytes(), m.message().topic());
+            LOG.debug("Client {}: queue full ({} messages, {} bytes), dropping message to '{}'", LogText.escape(clientId),
+                    queue.waitingCount(), queue.waitingBytes(), LogText.escape(m.message().topic()));
             return;
         }
         queue.append(m);
@@ -147,7 +148,7 @@ final class Outbox {
     void onPuback(int packetId, SessionEndpoint connection) {
         InflightMessage m = queue.inflight(packetId);
         if (m == null || m.message().qos() != 1) {
-            LOG.debug("Client {}: PUBACK for unknown packet id {}", clientId, packetId);
+            LOG.debug("Client {}: PUBACK for unknown packet id {}", LogText.escape(clientId), packetId);
             return;
         }
         queue.removeInflight(packetId);
@@ -174,7 +175,7 @@ final class Outbox {
     void onPubcomp(int packetId, SessionEndpoint connection) {
         InflightMessage m = queue.inflight(packetId);
         if (m == null || !m.released()) {
-            LOG.debug("Client {}: PUBCOMP for unknown packet id {}", clientId, packetId);
+            LOG.debug("Client {}: PUBCOMP for unknown packet id {}", LogText.escape(clientId), packetId);
             return;
         }
         queue.removeInflight(packetId);

@@ -1,5 +1,6 @@
 package io.switchboard.broker.session;
 
+import io.switchboard.broker.logging.LogText;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.switchboard.broker.auth.Authorizer;
@@ -124,7 +125,7 @@ public final class Session implements Subscriber {
             try {
                 task.run();
             } catch (RuntimeException e) {
-                LOG.error("Session {}: task failed", clientId, e);
+                LOG.error("Session {}: task failed", LogText.escape(clientId), e);
             }
             if (loop != current) {
                 moved = true; // the session moved to another loop; the rest of the mailbox runs there
@@ -229,7 +230,7 @@ public final class Session implements Subscriber {
         attaching = null;
         online = false;
         if (old != null) {
-            LOG.info("Client {}: session taken over by a new connection", clientId);
+            LOG.debug("Client {}: session taken over by a new connection", LogText.escape(clientId));
             Will will = old.takenOver();
             if (will != null) {
                 willLost(will);
@@ -298,7 +299,8 @@ public final class Session implements Subscriber {
             long g = generation;
             expiryTimer = loop.schedule(() -> execute(() -> {
                 if (g == generation && connection == null && attaching == null && !ended) {
-                    LOG.info("Client {}: session expired after {} s", clientId, expiryIntervalSeconds);
+                    // DEBUG: a client can make as many sessions as it likes; one line each would flood the log.
+                    LOG.debug("Client {}: session expired after {} s", LogText.escape(clientId), expiryIntervalSeconds);
                     end();
                 }
             }), expiryIntervalSeconds, TimeUnit.SECONDS);
@@ -375,7 +377,7 @@ public final class Session implements Subscriber {
     }
 
     private void publishWill(Will will) {
-        LOG.debug("Client {}: publishing Will to '{}'", clientId, will.topic());
+        LOG.debug("Client {}: publishing Will to '{}'", LogText.escape(clientId), LogText.escape(will.topic()));
         services.router().publish(Message.fromWill(will, clientId, services.clock().millis()));
     }
 

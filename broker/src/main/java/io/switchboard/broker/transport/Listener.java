@@ -28,6 +28,7 @@ import io.switchboard.codec.MqttFrameDecoder;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,13 +58,15 @@ final class Listener extends ChannelInitializer<Channel> implements ConnectionTr
     private final SslContext ssl;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger pending = new AtomicInteger();
-    private final AtomicLong rateWindow = new AtomicLong();
+    private final Clock clock;
+    private final AtomicLong rateWindow = new AtomicLong(-1);
     private final AtomicInteger rateCount = new AtomicInteger();
     private final LongConsumer bytesReceived;
 
     Listener(ListenerConfig config, MqttProtocol protocol, BrokerMetrics metrics, RateLimitedLog log,
-            ChannelGroup connections, int maxPacketSize) {
+            ChannelGroup connections, int maxPacketSize, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.protocol = protocol;
         this.metrics = metrics;
         this.log = log;
@@ -121,7 +124,7 @@ final class Listener extends ChannelInitializer<Channel> implements ConnectionTr
             return config.maxPendingConnects() + " connections have not sent CONNECT yet (listeners[].maxPendingConnects)";
         }
         if (config.maxConnectionRate() > 0) {
-            long second = System.nanoTime() / 1_000_000_000L;
+            long second = clock.millis() / 1000;
             long window = rateWindow.get();
             if (window != second && rateWindow.compareAndSet(window, second)) {
                 rateCount.set(0);

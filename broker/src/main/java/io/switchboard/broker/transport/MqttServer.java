@@ -35,6 +35,7 @@ public final class MqttServer {
     private final MqttProtocol protocol;
     private final BrokerMetrics metrics;
     private final RateLimitedLog log;
+    private final Clock clock;
     private final Transport transport = Transport.detect();
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
@@ -46,6 +47,7 @@ public final class MqttServer {
         this.protocol = protocol;
         this.metrics = metrics;
         this.log = new RateLimitedLog(clock);
+        this.clock = clock;
         int threads = config.eventLoopThreads() == 0 ? Runtime.getRuntime().availableProcessors()
                 : config.eventLoopThreads();
         this.acceptors = transport.newGroup(1, new DefaultThreadFactory("sb-accept"));
@@ -61,7 +63,7 @@ public final class MqttServer {
         for (ListenerConfig l : config.listeners()) {
             Listener listener;
             try {
-                listener = new Listener(l, protocol, metrics, log, connections, config.mqtt().maxPacketSize());
+                listener = new Listener(l, protocol, metrics, log, connections, config.mqtt().maxPacketSize(), clock);
             } catch (RuntimeException e) {
                 stop();
                 throw e;

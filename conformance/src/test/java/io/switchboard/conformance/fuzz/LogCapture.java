@@ -75,6 +75,15 @@ final class LogCapture implements AutoCloseable {
     }
 
     /** Connections the broker closed (its "Closing connection" lines), by reason code, most frequent first. */
+    /** INFO lines by logger name (short), most first. */
+    Map<String, Long> infosByLogger() {
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        counter.infosByLogger.entrySet().stream()
+                .sorted((a, b) -> Long.compare(b.getValue().sum(), a.getValue().sum()))
+                .forEach(e -> sorted.put(e.getKey(), e.getValue().sum()));
+        return sorted;
+    }
+
     Map<String, Long> closesByReason() {
         Map<String, Long> sorted = new LinkedHashMap<>();
         counter.closes.entrySet().stream()
@@ -119,12 +128,19 @@ final class LogCapture implements AutoCloseable {
         final ConcurrentLinkedQueue<String> kept = new ConcurrentLinkedQueue<>();
         /** Connections the broker closed, by reason code: one entry per reason code, so bounded. */
         final ConcurrentHashMap<String, LongAdder> closes = new ConcurrentHashMap<>();
+        /** INFO lines by logger: one entry per logger, so bounded. */
+        final ConcurrentHashMap<String, LongAdder> infosByLogger = new ConcurrentHashMap<>();
 
         @Override
         protected void append(ILoggingEvent e) {
             if (e.getMessage().startsWith("Closing connection") && e.getArgumentArray() != null
                     && e.getArgumentArray().length > 3) {
                 closes.computeIfAbsent(String.valueOf(e.getArgumentArray()[3]), k -> new LongAdder()).increment();
+            }
+            if (e.getLevel() == Level.INFO) {
+                String name = e.getLoggerName();
+                infosByLogger.computeIfAbsent(name.substring(name.lastIndexOf('.') + 1), k -> new LongAdder())
+                        .increment();
             }
             boolean problem = false;
             switch (e.getLevel().toInt()) {

@@ -86,6 +86,12 @@ class ProtocolFuzzTest {
             assertThat(logs.problems()).as("ERROR events, Netty warnings and uncaught exceptions; %s:%n%s",
                     replay, report(logs.firstProblems(), fuzzer)).isZero();
             assertThat(numbered.failures()).as("numbered QoS 1 messages; %s", replay).isEmpty();
+            // Logs stay readable under attack: lines about connections are limited per remote address
+            // (10 per 10 s, plus one line saying how many were suppressed), whatever the packet count.
+            long windows = result.elapsed().toSeconds() / 10 + 2;
+            assertThat(logs.count(Level.INFO) + logs.count(Level.WARN))
+                    .as("INFO and WARN lines (by logger: %s); %s", logs.infosByLogger(), replay)
+                    .isLessThanOrEqualTo(windows * 11 + 20);
             assertThat(result.finished() && result.brokenPackets() >= PACKETS)
                     .as("%,d broken packets read by the broker within %s (target %,d); %s", result.brokenPackets(),
                             LIMIT, PACKETS, replay)
@@ -104,13 +110,13 @@ class ProtocolFuzzTest {
         BrokerMetrics metrics = context.metrics();
         return String.format("fuzz: %s; %,d broken and %,d valid packets read by the broker, and %,d broken and "
                         + "%,d valid pipelined, on %,d connections, %d at a time (%,d closed by the broker mid-plan, "
-                        + "%,d failed to connect, %,d left without PINGRESP for 30 s) in %.1f s; %,d INFO and %,d WARN lines logged; connections closed "
+                        + "%,d failed to connect, %,d left without PINGRESP for 30 s) in %.1f s; %,d INFO (by logger: %s) and %,d WARN lines logged; connections closed "
                         + "by the broker, by reason: %s; messages dropped by the broker: %,d queue full, %,d slow "
                         + "consumer, %,d too large, %,d expired; the broker holds %,d sessions, %,d subscriptions, %,d "
                         + "retained messages; numbered messages published %s, received %s; Netty leak detection %s",
                 replay, r.brokenPackets(), r.validPackets(), r.pipelinedBroken(), r.pipelinedValid(), r.connections(),
                 CONCURRENCY, r.closedByBroker(), r.connectFailures(), r.unanswered(), r.elapsed().toMillis() / 1000.0,
-                logs.count(Level.INFO), logs.count(Level.WARN), logs.closesByReason(), metrics.droppedQueueFull.sum(),
+                logs.count(Level.INFO), logs.infosByLogger(), logs.count(Level.WARN), logs.closesByReason(), metrics.droppedQueueFull.sum(),
                 metrics.droppedSlowConsumer.sum(), metrics.droppedTooLarge.sum(), metrics.droppedExpired.sum(),
                 context.sessions().size(), context.subscriptions().size(), context.retained().size(),
                 numbered.published(), numbered.received(), ResourceLeakDetector.getLevel());
