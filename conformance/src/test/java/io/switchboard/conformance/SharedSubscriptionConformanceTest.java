@@ -327,6 +327,60 @@ class SharedSubscriptionConformanceTest {
         }
     }
 
+    @ParameterizedTest(name = "MQTT {0}")
+    @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
+    @DisplayName("A QoS 2 message in flight to a member whose connection is lost stays with that member and is"
+            + " completed when it reconnects [MQTT-4.8.2-4]; no other member gets it")
+    void qos2InFlightStaysWithItsMember(MqttVersion v) {
+        String topic = t("qos2", v);
+        String filter = "$share/q2/" + topic;
+        String idA = "sh-q2-a-" + v;
+        try (RawClient pub = RawClient.connect(broker.port(), v, "sh-q2-pub-" + v);
+                RawClient b = RawClient.connect(broker.port(), v, "sh-q2-b-" + v)) {
+            PublishPacket first;
+            try (RawClient a = connect(broker, persistent(v, idA, false), false)) {
+                subscribe(a, filter, 2);
+                Conformance.publish(pub, topic, 2, Conformance.nextId(), "exactly once");
+                first = expectPublish(a, topic, "exactly once"); // no PUBREC
+                assertThat(first.qos()).isEqualTo(2);
+                subscribe(b, filter, 2);
+            }
+            awaitOffline(broker, idA);
+            try (RawClient again = connect(broker, persistent(v, idA, false), true)) {
+                PublishPacket resent = expectPublish(again, topic, "exactly once");
+                assertThat(resent.dup()).isTrue(); // [MQTT-3.3.1-1]
+                assertThat(resent.packetId()).isEqualTo(first.packetId());
+                ack(again, resent);
+                again.expectNothingMore();
+            }
+            b.expectNothingMore();
+        }
+    }
+
+    @ParameterizedTest(name = "MQTT {0}")
+    @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
+    @DisplayName("A QoS 2 message in flight to a member whose session ends is not sent to any other member"
+            + " [MQTT-4.8.2-5]; the group goes on with the next message")
+    void qos2InFlightIsNotSentToAnotherMemberWhenSessionEnds(MqttVersion v) {
+        String topic = t("qos2-ends", v);
+        String filter = "$share/q2e/" + topic;
+        String idA = "sh-q2e-a-" + v;
+        try (RawClient pub = RawClient.connect(broker.port(), v, "sh-q2e-pub-" + v);
+                RawClient b = RawClient.connect(broker.port(), v, "sh-q2e-b-" + v)) {
+            try (RawClient a = RawClient.connect(broker.port(), v, idA)) { // the session ends with the connection
+                subscribe(a, filter, 2);
+                Conformance.publish(pub, topic, 2, Conformance.nextId(), "m1");
+                expectPublish(a, topic, "m1"); // no PUBREC
+                subscribe(b, filter, 2);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> broker.broker().sessions().get(idA) == null);
+            b.expectNothingMore();
+            Conformance.publish(pub, topic, 2, Conformance.nextId(), "m2");
+            ack(b, expectPublish(b, topic, "m2"));
+            b.expectNothingMore();
+        }
+    }
+
     @Test
     @DisplayName("5.0: a message a member refuses with PUBACK 0x80 or above is discarded, never sent to another"
             + " member [MQTT-4.8.2-6]")
