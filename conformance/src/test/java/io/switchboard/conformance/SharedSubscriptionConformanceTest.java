@@ -329,6 +329,31 @@ class SharedSubscriptionConformanceTest {
 
     @ParameterizedTest(name = "MQTT {0}")
     @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
+    @DisplayName("A member that comes back with Clean Start 1 (3.1.1 Clean Session 1) ends its old session: the"
+            + " QoS 1 messages it held for the group go to another member (section 4.8.2: SHOULD)")
+    void heldMessagesGoToAnotherMemberWhenCleanStartEndsTheSession(MqttVersion v) {
+        String topic = t("clean", v);
+        String filter = "$share/clean/" + topic;
+        String idA = "sh-clean-a-" + v;
+        try (RawClient pub = RawClient.connect(broker.port(), v, "sh-clean-pub-" + v);
+                RawClient b = RawClient.connect(broker.port(), v, "sh-clean-b-" + v)) {
+            try (RawClient a = connect(broker, persistent(v, idA, false), false)) {
+                subscribe(a, filter, 1);
+                Conformance.publishQos1(pub, topic, false, "held");
+                expectPublish(a, topic, "held"); // not acknowledged
+            }
+            awaitOffline(broker, idA); // no other member yet: the message stays with the session
+            subscribe(b, filter, 1);
+            b.expectNothingMore();
+            try (RawClient again = connect(broker, persistent(v, idA, true), false)) {
+                assertThat(payloads(receive(b, 1))).containsExactly("held");
+                again.expectNothingMore();
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "MQTT {0}")
+    @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
     @DisplayName("A QoS 2 message in flight to a member whose connection is lost stays with that member and is"
             + " completed when it reconnects [MQTT-4.8.2-4]; no other member gets it")
     void qos2InFlightStaysWithItsMember(MqttVersion v) {
