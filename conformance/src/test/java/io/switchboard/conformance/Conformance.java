@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.switchboard.broker.config.ConfigLoader;
+import io.switchboard.broker.config.MqttConfig;
 import io.switchboard.codec.MqttCodec;
 import io.switchboard.codec.MqttVersion;
 import io.switchboard.codec.ReasonCode;
@@ -27,6 +29,8 @@ import io.switchboard.testkit.EmbeddedBroker;
 import io.switchboard.testkit.RawClient;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Small building blocks shared by the conformance tests. Each one asserts what it relies on; none
@@ -44,6 +48,23 @@ final class Conformance {
     /** A fresh packet identifier (1..65000), for helpers and tests that do not choose their own. */
     static int nextId() {
         return PACKET_IDS.incrementAndGet() % 65_000 + 1;
+    }
+
+    // ---- Configuration ----------------------------------------------------------------------
+
+    /**
+     * An {@code mqtt} configuration from its YAML keys, the others at their defaults, validated as
+     * at start-up: {@code mqtt("maxQos: 1", "retainAvailable: false")}.
+     */
+    static MqttConfig mqtt(String... keys) {
+        String yaml = Stream.of(keys).map(k -> "  " + k + "\n").collect(Collectors.joining("", "mqtt:\n", ""));
+        return ConfigLoader.parse(yaml, "test").mqtt();
+    }
+
+    /** A broker for a test class whose {@code mqtt} keys are these (see {@link #mqtt}). */
+    static EmbeddedBroker brokerWith(String... mqttKeys) {
+        MqttConfig m = mqtt(mqttKeys);
+        return new EmbeddedBroker(cfg -> cfg.withMqtt(m));
     }
 
     // ---- CONNECT ----------------------------------------------------------------------------

@@ -41,7 +41,7 @@ class SubscribeConformanceTest {
     @ParameterizedTest
     @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
     @DisplayName("SUBACK has one reason code per filter, in order [MQTT-3.8.4-6] [MQTT-3.9.3-1]: granted QoS,"
-            + " invalid filter 0x8F (5.0) / 0x80 (3.1.1), $share/ 0x9E (5.0)")
+            + " invalid filter 0x8F (5.0) / 0x80 (3.1.1), a shared subscription granted (5.0)")
     void subackReasonCodesInOrder(MqttVersion v) {
         String base = t("order", v);
         try (RawClient sub = RawClient.connect(broker.port(), v, "sc-order-sub-" + v);

@@ -9,7 +9,10 @@ import io.switchboard.codec.MqttVersion;
 import io.switchboard.codec.ReasonCode;
 import io.switchboard.codec.packet.DisconnectPacket;
 import io.switchboard.codec.packet.PubackPacket;
+import io.switchboard.codec.packet.PubcompPacket;
 import io.switchboard.codec.packet.PublishPacket;
+import io.switchboard.codec.packet.PubrecPacket;
+import io.switchboard.codec.packet.PubrelPacket;
 import io.switchboard.codec.packet.SubackPacket;
 import io.switchboard.codec.packet.TopicSubscription;
 import io.switchboard.codec.property.Properties;
@@ -25,10 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Topic names, topic filters, wildcard matching and topic aliases (sections 4.7 and 3.3.2.3.4). */
+/** Topic names, topic filters, wildcard matching, $-topics and topic aliases (sections 4.7 and 3.3.2.3.4). */
 class TopicConformanceTest {
     @RegisterExtension
     static EmbeddedBroker broker = new EmbeddedBroker();
@@ -242,6 +246,41 @@ class TopicConformanceTest {
         try (RawClient second = RawClient.connect(broker.port(), MqttVersion.V5, id)) {
             second.send(aliased("", 2, "stale"));
             expectDisconnectOrCloseSkippingPackets(second, ReasonCode.PROTOCOL_ERROR);
+        }
+    }
+
+    @ParameterizedTest(name = "MQTT {0} QoS {1}")
+    @CsvSource({"V3_1_1, 0", "V3_1_1, 1", "V3_1_1, 2", "V5, 0", "V5, 1", "V5, 2"})
+    @DisplayName("A PUBLISH to $SYS/... from a client is refused, $SYS/ being the broker's own (4.7.2): 5.0 PUBACK/"
+            + "PUBREC 0x87 Not authorized (3.4.2.1, 3.5.2.1), 3.1.1 acknowledged and dropped, QoS 0 dropped; counted,"
+            + " delivered to nobody, and the client stays connected")
+    void publishToSysIsRefused(MqttVersion v, int qos) {
+        String topic = "$SYS/conformance/" + v + "/" + qos;
+        var denied = broker.broker().metrics().publishDenied;
+        try (RawClient sub = RawClient.connect(broker.port(), v, clientId("sys-sub"));
+                RawClient pub = RawClient.connect(broker.port(), v, clientId("sys-pub"))) {
+            Conformance.subscribe(sub, topic, 2);
+            long before = denied.sum();
+            int id = qos == 0 ? 0 : Conformance.nextId();
+            pub.send(publishPacket(topic, qos, false, id, "forged"));
+            ReasonCode expected = v.isV5() ? ReasonCode.NOT_AUTHORIZED : ReasonCode.SUCCESS;
+            if (qos == 1) {
+                PubackPacket ack = pub.expect(PubackPacket.class);
+                assertThat(ack.packetId()).isEqualTo(id);
+                assertThat(ack.reasonCode()).isEqualTo(expected);
+            } else if (qos == 2) {
+                PubrecPacket rec = pub.expect(PubrecPacket.class);
+                assertThat(rec.packetId()).isEqualTo(id);
+                assertThat(rec.reasonCode()).isEqualTo(expected);
+                if (!v.isV5()) { // 3.1.1 completes the exchange; in 5.0 the error PUBREC ends it (4.3.3)
+                    pub.send(new PubrelPacket(id));
+                    assertThat(pub.expect(PubcompPacket.class).packetId()).isEqualTo(id);
+                }
+            }
+            pub.expectNothingMore(); // read by the broker, and the connection is still open
+            assertThat(denied.sum()).isEqualTo(before + 1);
+            sub.expectNothingMore();
+            Conformance.publishQos1(pub, "topics/sys-control/" + v, false, "elsewhere is fine");
         }
     }
 }

@@ -68,10 +68,24 @@ final class SubscriptionHandler {
                 c.close(ReasonCode.PROTOCOL_ERROR, "No Local is set on the shared subscription '" + ts.filter() + "'");
                 return;
             } else if (shared && !mqtt.sharedSubscriptionAvailable()) {
-                codes[i] = ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED; // section 3.2.2.3.13: 0x9E
+                if (c.version.isV5()) {
+                    // Section 3.2.2.3.13: after Shared Subscription Available 0 in CONNACK this is a Protocol
+                    // Error, answered with DISCONNECT 0x9E. A 3.1.1 client was never told: SUBACK 0x80.
+                    c.close(ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED, "shared subscriptions are disabled on"
+                            + " this broker (CONNACK said so): '" + ts.filter() + "'");
+                    return;
+                }
+                codes[i] = ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED; // 3.1.1: written as 0x80
                 refusal = "shared subscriptions are disabled on this broker";
             } else if (!mqtt.wildcardSubscriptionAvailable() && Topics.hasWildcard(Topics.topicFilter(ts.filter()))) {
-                codes[i] = ReasonCode.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED; // section 3.2.2.3.11: 0xA2
+                if (c.version.isV5()) {
+                    // Section 3.2.2.3.11: after Wildcard Subscription Available 0 in CONNACK this is a Protocol
+                    // Error, answered with DISCONNECT 0xA2. A 3.1.1 client was never told: SUBACK 0x80.
+                    c.close(ReasonCode.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED, "wildcard subscriptions are disabled"
+                            + " on this broker (CONNACK said so): '" + ts.filter() + "'");
+                    return;
+                }
+                codes[i] = ReasonCode.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED; // 3.1.1: written as 0x80
                 refusal = "wildcard subscriptions are disabled on this broker";
             } else if (mqtt.responseInformation()
                     && (refusal = ResponseTopics.checkSubscribe(ts.filter(), c.clientId())) != null) {

@@ -185,12 +185,14 @@ final class Outbox {
     /**
      * Hands the messages chosen for this session as a member of a shared group, and not yet received
      * by the client, to other members of their groups (section 4.8.2): called when the connection is
-     * lost or the session ends. A QoS 2 message the client has acknowledged with PUBREC stays (it
-     * was received). Messages whose group has no other member stay here.
+     * lost or the session ends. Of the messages in flight only QoS 1 ones go: a QoS 2 message once
+     * sent is completed with this client when it reconnects [MQTT-4.8.2-4], and goes to no other
+     * member if the session ends first [MQTT-4.8.2-5]. Messages still waiting were never sent and go
+     * whatever their QoS. Messages whose group has no other member stay here.
      */
     void handOverShared() {
         for (InflightMessage m : new ArrayList<>(queue.inflight())) {
-            if (m.message().sharedFilter() != null && !m.released()
+            if (m.message().sharedFilter() != null && m.message().qos() == 1
                     && services.router().redeliverShared(m.message(), clientId)) {
                 queue.removeInflight(m.packetId());
                 resendLater.remove(m.packetId());

@@ -242,6 +242,7 @@ public final class Session implements Subscriber {
         boolean present = everAttached && !request.cleanStart() && !endedWithOld;
         if (request.cleanStart() || endedWithOld) {
             firePendingWill(); // [MQTT-3.1.3-9] the old session ends, so its delayed Will goes now
+            outbox.handOverShared(); // section 4.8.2: what it held for shared groups goes to other members
             discardState();
         } else {
             cancelPendingWill(); // [MQTT-3.1.3-9] resumed before the Will Delay Interval passed

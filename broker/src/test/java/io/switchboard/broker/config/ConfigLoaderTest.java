@@ -80,4 +80,52 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(java.nio.file.Path.of("/nonexistent/sb.yaml")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("/nonexistent/sb.yaml");
     }
+
+    @Test
+    void mqttFeatureKeysHaveTheDefaultsDocsConfigurationMdGives() {
+        MqttConfig m = ConfigLoader.parse("", "test.yaml").mqtt();
+        assertThat(m.slowSubscriberTimeoutMillis()).isEqualTo(5000);
+        assertThat(m.wildcardSubscriptionAvailable()).isTrue();
+        assertThat(m.subscriptionIdentifiersAvailable()).isTrue();
+        assertThat(m.sharedSubscriptionAvailable()).isTrue();
+        assertThat(m.sharedSubscriptionStrategy()).isEqualTo("round-robin");
+        assertThat(m.outboundTopicAliasMaximum()).isEqualTo(32);
+        assertThat(m.responseInformation()).isTrue();
+    }
+
+    @Test
+    void mqttFeatureKeysAreRead() {
+        MqttConfig m = ConfigLoader.parse("""
+                mqtt:
+                  slowSubscriberTimeoutMillis: 0
+                  wildcardSubscriptionAvailable: false
+                  subscriptionIdentifiersAvailable: false
+                  sharedSubscriptionAvailable: false
+                  sharedSubscriptionStrategy: least-unacknowledged
+                  outboundTopicAliasMaximum: 0
+                  responseInformation: false
+                """, "test.yaml").mqtt();
+        assertThat(m.slowSubscriberTimeoutMillis()).isZero();
+        assertThat(m.wildcardSubscriptionAvailable()).isFalse();
+        assertThat(m.subscriptionIdentifiersAvailable()).isFalse();
+        assertThat(m.sharedSubscriptionAvailable()).isFalse();
+        assertThat(m.sharedSubscriptionStrategy()).isEqualTo("least-unacknowledged");
+        assertThat(m.outboundTopicAliasMaximum()).isZero();
+        assertThat(m.responseInformation()).isFalse();
+    }
+
+    @Test
+    void unknownSharedSubscriptionStrategyNamesTheAllowedOnes() {
+        assertThatThrownBy(() -> ConfigLoader.parse("mqtt:\n  sharedSubscriptionStrategy: random\n", "test.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("mqtt.sharedSubscriptionStrategy").hasMessageContaining("'random'")
+                .hasMessageContaining("round-robin").hasMessageContaining("least-unacknowledged");
+    }
+
+    @Test
+    void outboundTopicAliasMaximumOutOfRangeIsNamed() {
+        assertThatThrownBy(() -> ConfigLoader.parse("mqtt:\n  outboundTopicAliasMaximum: 65536\n", "test.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("mqtt.outboundTopicAliasMaximum").hasMessageContaining("0..65535");
+    }
 }
