@@ -26,6 +26,7 @@ import io.switchboard.codec.packet.PubrelPacket;
 import io.switchboard.codec.packet.SubackPacket;
 import io.switchboard.codec.packet.SubscribePacket;
 import io.switchboard.codec.packet.TopicSubscription;
+import io.switchboard.codec.packet.Will;
 import io.switchboard.codec.property.Properties;
 import io.switchboard.testkit.EmbeddedBroker;
 import io.switchboard.testkit.RawClient;
@@ -331,6 +332,63 @@ class AuthorizationConformanceTest {
                 Conformance.ack(late, only);
                 late.expectNothingMore();
             }
+        }
+    }
+
+    // ---- Will ---------------------------------------------------------------------------------
+
+    static RawClient connectWithWill(MqttVersion v, String id, String willTopic) {
+        ConnectPacket p = new ConnectPacket(v, true, 0, id, new Will(willTopic, Payload.utf8("will of " + id), 1, false,
+                Properties.EMPTY), null, null, Properties.EMPTY);
+        RawClient c = RawClient.connect(broker.port(), p);
+        assertThat(c.expect(ConnackPacket.class).reasonCode()).isEqualTo(ReasonCode.SUCCESS);
+        return c;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
+    @DisplayName("a Will is authorized when it is published, like a PUBLISH of its client: denied, it is not "
+            + "published and is counted ([MQTT-3.1.2-8] names when it goes, the authorizer whether)")
+    void willDenied(MqttVersion v) {
+        String base = "az/will/" + v;
+        try (RawClient watcher = connect(v, "az-will-watch-" + v)) {
+            subscribe(watcher, base + "/#", 1);
+            long denied = broker.broker().metrics().publishDenied.sum();
+            connectWithWill(v, "az-will-denied-" + v, base + "/deny").close(); // lost: the Will is due
+            await().atMost(RawClient.TIMEOUT).until(() -> broker.broker().metrics().publishDenied.sum() == denied + 1);
+            connectWithWill(v, "az-will-ok-" + v, base + "/ok").close();
+            receive(watcher, base + "/ok", "will of az-will-ok-" + v);
+            watcher.expectNothingMore();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
+    @DisplayName("a Will to $SYS/ is never published: those topics are the broker's")
+    void willToSysDenied(MqttVersion v) {
+        try (RawClient watcher = connect(v, "az-will-sys-watch-" + v)) {
+            subscribe(watcher, "$SYS/az/#", 1);
+            long denied = broker.broker().metrics().publishDenied.sum();
+            connectWithWill(v, "az-will-sys-" + v, "$SYS/az/" + v).close();
+            await().atMost(RawClient.TIMEOUT).until(() -> broker.broker().metrics().publishDenied.sum() == denied + 1);
+            watcher.expectNothingMore();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
+    @DisplayName("a Will whose authorization is decided later is published once allowed, for the client that set it")
+    void willDecidedLater(MqttVersion v) {
+        String topic = "az/will/" + v + "/held";
+        String id = "az-will-held-" + v;
+        try (RawClient watcher = connect(v, "az-will-held-watch-" + v)) {
+            subscribe(watcher, "az/will/" + v + "/+", 1); // a filter with a level 'held' would wait itself
+            connectWithWill(v, id, topic).close();
+            Held h = AUTHORIZER.next(topic);
+            assertThat(h.client().clientId()).isEqualTo(id);
+            h.decide(true);
+            receive(watcher, topic, "will of " + id);
+            watcher.expectNothingMore();
         }
     }
 }
