@@ -8,6 +8,8 @@ import static io.switchboard.conformance.Conformance.subscribe;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.broker.auth.Authorizer;
+import io.switchboard.broker.auth.ClientIdentity;
 import io.switchboard.broker.auth.ConnectAttempt;
 import io.switchboard.codec.MqttVersion;
 import io.switchboard.codec.ReasonCode;
@@ -21,6 +23,9 @@ import io.switchboard.testkit.ChallengeResponseAuthenticator;
 import io.switchboard.testkit.EmbeddedBroker;
 import io.switchboard.testkit.RawClient;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,8 +39,29 @@ class EnhancedAuthConformanceTest {
     static final String METHOD = ChallengeResponseAuthenticator.METHOD;
     static final ChallengeResponseAuthenticator AUTHENTICATOR = new ChallengeResponseAuthenticator();
 
+    /** The identity each client last had when a delivery to it was authorized. */
+    static final Map<String, ClientIdentity> RECEIVERS = new ConcurrentHashMap<>();
+    /** Allows everything and records who receives. */
+    static final Authorizer RECORDER = new Authorizer() {
+        @Override
+        public CompletionStage<Boolean> mayPublish(ClientIdentity client, String topic, int qos, boolean retain) {
+            return ALLOWED;
+        }
+
+        @Override
+        public CompletionStage<Boolean> maySubscribe(ClientIdentity client, String filter, int qos) {
+            return ALLOWED;
+        }
+
+        @Override
+        public boolean mayReceive(ClientIdentity subscriber, String topic) {
+            RECEIVERS.put(subscriber.clientId(), subscriber);
+            return true;
+        }
+    };
+
     @RegisterExtension
-    static EmbeddedBroker broker = new EmbeddedBroker(c -> c, b -> b.authenticator(AUTHENTICATOR));
+    static EmbeddedBroker broker = new EmbeddedBroker(c -> c, b -> b.authenticator(AUTHENTICATOR).authorizer(RECORDER));
 
     /** A client in the middle of the exchange: it has sent CONNECT and received the broker's challenge. */
     record Challenged(RawClient client, byte[] nonce) {
@@ -213,6 +239,29 @@ class EnhancedAuthConformanceTest {
         assertThat(seen).hasSize(2);
         assertThat(seen.get(1).reauthentication()).isTrue();
         assertThat(seen.get(1).authenticationData()).isEqualTo("again".getBytes(UTF_8));
+    }
+
+    @Test
+    @DisplayName("after a re-authentication, deliveries are authorized for the new identity (section 4.12.1)")
+    void reauthenticationRenewsTheIdentityOfDeliveries() {
+        Challenged ch = challenge("ea-reauth-who");
+        try (RawClient c = ch.client()) {
+            c.send(auth(ReasonCode.CONTINUE_AUTHENTICATION, METHOD, ChallengeResponseAuthenticator.answer(ch.nonce())));
+            assertThat(c.expect(ConnackPacket.class).reasonCode()).isEqualTo(ReasonCode.SUCCESS);
+            subscribe(c, "ea/who", 1);
+            publishQos1(c, "ea/who", false, "first");
+            receive(c, "ea/who", "first");
+            assertThat(RECEIVERS.get("ea-reauth-who").attributes())
+                    .containsEntry(ChallengeResponseAuthenticator.NONCE_ATTRIBUTE, new String(ch.nonce(), UTF_8));
+            c.send(auth(ReasonCode.RE_AUTHENTICATE, METHOD, null));
+            byte[] nonce2 = c.expect(AuthPacket.class).properties().authenticationData();
+            c.send(auth(ReasonCode.CONTINUE_AUTHENTICATION, METHOD, ChallengeResponseAuthenticator.answer(nonce2)));
+            assertThat(c.expect(AuthPacket.class).reasonCode()).isEqualTo(ReasonCode.SUCCESS);
+            publishQos1(c, "ea/who", false, "second");
+            receive(c, "ea/who", "second");
+            assertThat(RECEIVERS.get("ea-reauth-who").attributes())
+                    .containsEntry(ChallengeResponseAuthenticator.NONCE_ATTRIBUTE, new String(nonce2, UTF_8));
+        }
     }
 
     @Test

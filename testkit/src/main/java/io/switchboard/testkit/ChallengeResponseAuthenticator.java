@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A test enhanced-authentication method, {@value #METHOD}: the broker sends a nonce in AUTH 0x18,
  * the client must answer with the nonce's bytes reversed ({@link #answer}). A right answer
- * authenticates the client as {@code challenged:{client id}} and the CONNACK (or AUTH 0x00 of a
+ * authenticates the client as {@code challenged:{client id}}, with the nonce it answered as the
+ * attribute {@value #NONCE_ATTRIBUTE} (so each authentication gives a new identity), and the CONNACK (or AUTH 0x00 of a
  * re-authentication) carries {@link #SUCCESS_DATA}; a wrong one is refused with 0x87 (Not
  * authorized). Clients without an Authentication Method are let in, so that one broker serves both.
  *
@@ -28,6 +29,8 @@ public final class ChallengeResponseAuthenticator implements Authenticator {
     public static final String METHOD = "TEST-CHALLENGE";
     /** The Authentication Data of a successful CONNACK or AUTH 0x00. */
     public static final byte[] SUCCESS_DATA = "welcome".getBytes(UTF_8);
+    /** The attribute of a successful authentication holding the nonce answered. */
+    public static final String NONCE_ATTRIBUTE = "nonce";
 
     private final AtomicLong nonces = new AtomicLong();
     private final List<ConnectAttempt> attempts = new CopyOnWriteArrayList<>();
@@ -47,7 +50,8 @@ public final class ChallengeResponseAuthenticator implements Authenticator {
         return CompletableFuture.completedFuture(new AuthOutcome.Continue(nonce, response -> {
             boolean right = response != null && Arrays.equals(response, answer(nonce));
             return CompletableFuture.completedFuture(right
-                    ? new AuthOutcome.Success("challenged:" + attempt.clientId(), Map.of(), SUCCESS_DATA)
+                    ? new AuthOutcome.Success("challenged:" + attempt.clientId(),
+                            Map.of(NONCE_ATTRIBUTE, new String(nonce, UTF_8)), SUCCESS_DATA)
                     : new AuthOutcome.Failure(ReasonCode.NOT_AUTHORIZED, "wrong answer to the challenge"));
         }));
     }

@@ -162,6 +162,8 @@ final class ConnectHandler {
             } else {
                 AuthOutcome.Success s = (AuthOutcome.Success) outcome;
                 c.identity = identity(c.auth.attempt, s);
+                // The session authorizes each delivery: from now on for the identity just established.
+                c.session.reauthenticated(c.identity);
                 c.send(new AuthPacket(ReasonCode.SUCCESS, authProperties(c.auth.method, s.authenticationData())));
             }
             c.decided();

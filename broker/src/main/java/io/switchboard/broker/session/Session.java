@@ -273,6 +273,15 @@ public final class Session implements Subscriber {
     }
 
     /**
+     * The attached client re-authenticated (5.0 section 4.12.1): deliveries from now on are authorized
+     * for the identity it now has. On the session's loop.
+     */
+    public void reauthenticated(ClientIdentity newIdentity) {
+        assertOnLoop();
+        identity = newIdentity;
+    }
+
+    /**
      * The connection is gone. {@code will} is its Will Message when it must be published (the
      * connection was lost or ended with reason 0x04), else null.
      */
