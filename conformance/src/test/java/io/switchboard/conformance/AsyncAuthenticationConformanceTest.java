@@ -282,4 +282,35 @@ class AsyncAuthenticationConformanceTest {
             assertThat(broker.broker().sessions().get(id)).isNull();
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
+    @DisplayName("an authenticator that asks to continue a client without Authentication Method (its mistake): "
+            + "5.0 CONNACK 0x80, 3.1.1 closed; the connection does not hang")
+    void continueWithoutMethod(MqttVersion v) {
+        String id = "aa-continue-" + v;
+        try (RawClient c = RawClient.connect(broker.port(), connect(v, id, null, null, Properties.EMPTY))) {
+            AUTHENTICATOR.next(id).decide(new AuthOutcome.Continue(new byte[] {1},
+                    data -> CompletableFuture.completedFuture(AuthOutcome.success())));
+            if (v.isV5()) {
+                assertThat(c.expect(ConnackPacket.class).reasonCode()).isEqualTo(ReasonCode.UNSPECIFIED_ERROR);
+            }
+            expectClosedWithoutPacket(c);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
+    @DisplayName("a decision the broker fails to apply (a null outcome): 5.0 CONNACK 0x83, 3.1.1 closed; no hang")
+    void nullOutcome(MqttVersion v) {
+        String id = "aa-null-" + v;
+        try (RawClient c = RawClient.connect(broker.port(), connect(v, id, null, null, Properties.EMPTY))) {
+            AUTHENTICATOR.next(id).decide(null);
+            if (v.isV5()) {
+                assertThat(c.expect(ConnackPacket.class).reasonCode())
+                        .isEqualTo(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR);
+            }
+            expectClosedWithoutPacket(c);
+        }
+    }
 }

@@ -87,6 +87,14 @@ final class ConnectHandler {
             return; // closed meanwhile
         }
         if (outcome instanceof AuthOutcome.Continue more) {
+            if (c.auth == null) {
+                // Only an enhanced authentication (a 5.0 CONNECT with an Authentication Method) can go
+                // on; [MQTT-4.12.0-6] forbids AUTH otherwise. The authenticator is wrong, not the client.
+                LOG.warn("Client {}: the authenticator asked to continue, but the CONNECT has no Authentication "
+                        + "Method", LogText.escape(c.clientId()));
+                c.close(ReasonCode.UNSPECIFIED_ERROR, "authentication could not be completed");
+                return;
+            }
             // [MQTT-4.12.0-2] the server sends AUTH 0x18 to go on with the exchange.
             c.auth.awaitClient(more.next());
             c.send(new AuthPacket(ReasonCode.CONTINUE_AUTHENTICATION, authProperties(c.auth.method,
@@ -173,7 +181,9 @@ final class ConnectHandler {
     /**
      * Runs {@code then} on the connection's loop once the stage completes: at once when it is
      * already complete (the common case: no hop, no reordering), else later, with the connection's
-     * reading paused meanwhile. A failed stage refuses the client with 0x80.
+     * reading paused meanwhile. A failed stage refuses the client with 0x80; a failure to apply the
+     * decision closes with 0x83, as it would have on the connection's own read (never leaving the
+     * connection waiting for ever).
      */
     private static <T> void whenDecided(MqttConnection c, CompletionStage<T> stage, Consumer<T> then) {
         CompletableFuture<T> f = stage.toCompletableFuture();
@@ -188,7 +198,13 @@ final class ConnectHandler {
                 c.close(ReasonCode.UNSPECIFIED_ERROR, "authentication could not be completed");
                 return;
             }
-            then.accept(value);
+            try {
+                then.accept(value);
+            } catch (RuntimeException e) {
+                LOG.error("Client {}: the authentication decision could not be applied", LogText.escape(c.clientId()), e);
+                c.close(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "internal error");
+                return;
+            }
             c.flush();
         }));
     }
