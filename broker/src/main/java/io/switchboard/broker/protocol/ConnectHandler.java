@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +80,31 @@ final class ConnectHandler {
         if (method != null) {
             c.auth = new AuthExchange(method, attempt);
         }
-        whenDecided(c, authenticator.authenticate(attempt), outcome -> onConnectOutcome(c, attempt, outcome));
+        CompletionStage<AuthOutcome> stage = authenticator.authenticate(attempt);
+        if (method != null || !stage.toCompletableFuture().isDone()) {
+            armDeadline(c);
+        }
+        whenDecided(c, stage, outcome -> onConnectOutcome(c, attempt, outcome));
+    }
+
+    /**
+     * Authentication must end within {@code mqtt.connectTimeoutSeconds} of the CONNECT, as the CONNECT
+     * had to come within it of the connection: before CONNACK there is no keep alive, so a client
+     * that never answers a challenge, or an authenticator that never decides, would otherwise hold
+     * the connection for ever. Armed only when the decision is not taken at once.
+     */
+    private void armDeadline(MqttConnection c) {
+        int seconds = config.mqtt().connectTimeoutSeconds();
+        c.eventLoop().schedule(() -> {
+            if (c.state != MqttConnection.State.CONNECTING || c.identity != null) {
+                return; // decided (attaching the session is not authentication), or closed
+            }
+            if (c.auth != null && c.auth.awaitingClient()) {
+                c.close(ReasonCode.NOT_AUTHORIZED, "no answer to the authentication challenge within " + seconds + " s");
+            } else {
+                c.close(ReasonCode.SERVER_UNAVAILABLE, "authentication was not decided within " + seconds + " s");
+            }
+        }, seconds, TimeUnit.SECONDS);
     }
 
     private void onConnectOutcome(MqttConnection c, ConnectAttempt attempt, AuthOutcome outcome) {
