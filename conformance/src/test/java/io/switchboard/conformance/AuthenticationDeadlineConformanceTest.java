@@ -13,6 +13,7 @@ import io.switchboard.codec.ReasonCode;
 import io.switchboard.codec.packet.AuthPacket;
 import io.switchboard.codec.packet.ConnackPacket;
 import io.switchboard.codec.packet.ConnectPacket;
+import io.switchboard.codec.packet.DisconnectPacket;
 import io.switchboard.codec.property.Properties;
 import io.switchboard.testkit.ChallengeResponseAuthenticator;
 import io.switchboard.testkit.EmbeddedBroker;
@@ -76,5 +77,18 @@ class AuthenticationDeadlineConformanceTest {
             expectClosedWithoutPacket(c);
         }
         assertThat(broker.broker().sessions().get("ad-undecided-" + v)).isNull();
+    }
+
+    @Test
+    @DisplayName("DISCONNECT instead of an answer to the challenge ([MQTT-3.1.2-30] allows it): closed at once, "
+            + "without CONNACK and without session (section 3.14.4)")
+    void disconnectDuringExchange() {
+        try (RawClient c = RawClient.connect(broker.port(), connectWithMethod("ad-quit", null))) {
+            c.expect(AuthPacket.class);
+            c.send(DisconnectPacket.NORMAL);
+            // Not at the deadline: that would be CONNACK 0x87.
+            expectClosedWithoutPacket(c);
+        }
+        assertThat(broker.broker().sessions().get("ad-quit")).isNull();
     }
 }

@@ -177,6 +177,17 @@ final class ConnectHandler {
         reauthenticate(c, authenticator.authenticate(attempt));
     }
 
+    /**
+     * DISCONNECT instead of the AUTH the broker waits for: [MQTT-3.1.2-30] lets a client send it
+     * before CONNACK, and nothing is pending that it should wait behind, so the connection closes now
+     * (section 3.14.4), without CONNACK; there is no session and so no Will.
+     */
+    void onDisconnectDuringAuth(MqttConnection c) {
+        LOG.debug("Client {} disconnected during the authentication exchange", LogText.escape(c.clientId()));
+        c.state = MqttConnection.State.CLOSED;
+        c.context().close();
+    }
+
     /** Section 4.12.1: success is AUTH 0x00, failure a DISCONNECT ([MQTT-4.12.1-2]). */
     private void reauthenticate(MqttConnection c, CompletionStage<AuthOutcome> stage) {
         c.awaitDecision();
