@@ -195,7 +195,8 @@ class AuthorizationConformanceTest {
     @ParameterizedTest
     @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
     @DisplayName("a publish decision taken later keeps the order: 1 waits for the authorizer, 2 is allowed at once, "
-            + "both are delivered and acknowledged in the order 1, 2 ([MQTT-4.6.0-6] [MQTT-4.6.0-2])")
+            + "both are delivered and acknowledged in the order 1, 2 (across topics: more than [MQTT-4.6.0-5] "
+            + "[MQTT-4.6.0-6] ask, per topic)")
     void heldPublishKeepsOrder(MqttVersion v) {
         String base = "az/order/" + v;
         try (RawClient watcher = connect(v, "az-order-watch-" + v); RawClient c = connect(v, "az-order-" + v)) {
