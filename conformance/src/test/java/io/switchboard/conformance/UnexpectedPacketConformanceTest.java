@@ -33,7 +33,7 @@ class UnexpectedPacketConformanceTest {
 
     @Test
     @DisplayName("5.0 AUTH after a CONNECT without Authentication Method: DISCONNECT 0x82 Protocol Error "
-            + "[MQTT-4.12.0-1] (section 4.12)")
+            + "[MQTT-4.12.0-7] (section 4.12)")
     void authWithoutAuthenticationMethod() {
         try (RawClient c = RawClient.connect(broker.port(), MqttVersion.V5, "up-auth")) {
             c.send(new AuthPacket(ReasonCode.CONTINUE_AUTHENTICATION, Properties.builder()

@@ -13,9 +13,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A real broker on a free loopback port for a test class:
  * <pre>{@code @RegisterExtension static EmbeddedBroker broker = new EmbeddedBroker();}</pre>
  * Started before the class's tests, stopped after them. Use {@link #restart()} for a fresh broker.
+ * Parts other than the configuration (an authenticator, an authorizer) are given through
+ * {@link #EmbeddedBroker(UnaryOperator, UnaryOperator)}.
  */
 public final class EmbeddedBroker implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
     private final BrokerConfig config;
+    /** Adds parts to the broker's builder (authenticator, authorizer) before it starts; identity by default. */
+    private UnaryOperator<Broker.Builder> parts = b -> b;
     private Broker broker;
 
     public EmbeddedBroker() {
@@ -28,6 +32,15 @@ public final class EmbeddedBroker implements BeforeAllCallback, AfterAllCallback
         this.config = customize.apply(base);
     }
 
+    /**
+     * A broker whose configuration {@code customize} adjusts and whose builder {@code parts} completes,
+     * for example {@code b -> b.authenticator(a).authorizer(z)}. Applied again at each (re)start.
+     */
+    public EmbeddedBroker(UnaryOperator<BrokerConfig> customize, UnaryOperator<Broker.Builder> parts) {
+        this(customize);
+        this.parts = parts;
+    }
+
     /** Starts a broker now, outside JUnit's lifecycle; close it when done. */
     public static EmbeddedBroker started(UnaryOperator<BrokerConfig> customize) {
         EmbeddedBroker b = new EmbeddedBroker(customize);
@@ -36,7 +49,7 @@ public final class EmbeddedBroker implements BeforeAllCallback, AfterAllCallback
     }
 
     public void start() {
-        broker = Broker.start(config);
+        broker = parts.apply(Broker.builder(config)).start();
     }
 
     /** Stops the broker and starts a new one with the same configuration (on a new port). */

@@ -117,6 +117,11 @@ public final class RawClient implements AutoCloseable {
         return version;
     }
 
+    /** The local port of this client's socket: how the broker sees it, with 127.0.0.1. */
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
     /** Encodes and sends a packet. */
     public RawClient send(MqttPacket packet) {
         ByteBuf buf = MqttCodec.encode(packet, version, ByteBufAllocator.DEFAULT);

@@ -13,7 +13,8 @@ import java.util.List;
  * @param retainAvailable whether retained messages are supported; default true
  * @param topicAliasMaximum topic aliases a 5.0 client may set towards the broker; default 32
  * @param maxKeepAlive highest keep alive in seconds; a 5.0 client asking more (or 0) gets Server Keep Alive; default 65535
- * @param connectTimeoutSeconds seconds a new connection has to send CONNECT; default 10
+ * @param connectTimeoutSeconds seconds a new connection has to send CONNECT, and then again to finish
+ *     authenticating when that is not decided at once (enhanced authentication, a slow authenticator); default 10
  * @param maxClientIdLength longest client identifier in bytes; default 65535
  * @param maxOutboundBytes bytes written towards one client and not yet taken by its socket before
  *     it counts as not keeping up: publishers to it wait, for at most {@code slowSubscriberTimeoutMillis};

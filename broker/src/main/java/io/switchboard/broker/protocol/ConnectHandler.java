@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +80,31 @@ final class ConnectHandler {
         if (method != null) {
             c.auth = new AuthExchange(method, attempt);
         }
-        whenDecided(c, authenticator.authenticate(attempt), outcome -> onConnectOutcome(c, attempt, outcome));
+        CompletionStage<AuthOutcome> stage = authenticator.authenticate(attempt);
+        if (method != null || !stage.toCompletableFuture().isDone()) {
+            armDeadline(c);
+        }
+        whenDecided(c, stage, outcome -> onConnectOutcome(c, attempt, outcome));
+    }
+
+    /**
+     * Authentication must end within {@code mqtt.connectTimeoutSeconds} of the CONNECT, as the CONNECT
+     * had to come within it of the connection: before CONNACK there is no keep alive, so a client
+     * that never answers a challenge, or an authenticator that never decides, would otherwise hold
+     * the connection for ever. Armed only when the decision is not taken at once.
+     */
+    private void armDeadline(MqttConnection c) {
+        int seconds = config.mqtt().connectTimeoutSeconds();
+        c.eventLoop().schedule(() -> {
+            if (c.state != MqttConnection.State.CONNECTING || c.identity != null) {
+                return; // decided (attaching the session is not authentication), or closed
+            }
+            if (c.auth != null && c.auth.awaitingClient()) {
+                c.close(ReasonCode.NOT_AUTHORIZED, "no answer to the authentication challenge within " + seconds + " s");
+            } else {
+                c.close(ReasonCode.SERVER_UNAVAILABLE, "authentication was not decided within " + seconds + " s");
+            }
+        }, seconds, TimeUnit.SECONDS);
     }
 
     private void onConnectOutcome(MqttConnection c, ConnectAttempt attempt, AuthOutcome outcome) {
@@ -87,6 +112,14 @@ final class ConnectHandler {
             return; // closed meanwhile
         }
         if (outcome instanceof AuthOutcome.Continue more) {
+            if (c.auth == null) {
+                // Only an enhanced authentication (a 5.0 CONNECT with an Authentication Method) can go
+                // on; [MQTT-4.12.0-6] forbids AUTH otherwise. The authenticator is wrong, not the client.
+                LOG.warn("Client {}: the authenticator asked to continue, but the CONNECT has no Authentication "
+                        + "Method", LogText.escape(c.clientId()));
+                c.close(ReasonCode.UNSPECIFIED_ERROR, "authentication could not be completed");
+                return;
+            }
             // [MQTT-4.12.0-2] the server sends AUTH 0x18 to go on with the exchange.
             c.auth.awaitClient(more.next());
             c.send(new AuthPacket(ReasonCode.CONTINUE_AUTHENTICATION, authProperties(c.auth.method,
@@ -144,6 +177,17 @@ final class ConnectHandler {
         reauthenticate(c, authenticator.authenticate(attempt));
     }
 
+    /**
+     * DISCONNECT instead of the AUTH the broker waits for: [MQTT-3.1.2-30] lets a client send it
+     * before CONNACK, and nothing is pending that it should wait behind, so the connection closes now
+     * (section 3.14.4), without CONNACK; there is no session and so no Will.
+     */
+    void onDisconnectDuringAuth(MqttConnection c) {
+        LOG.debug("Client {} disconnected during the authentication exchange", LogText.escape(c.clientId()));
+        c.state = MqttConnection.State.CLOSED;
+        c.context().close();
+    }
+
     /** Section 4.12.1: success is AUTH 0x00, failure a DISCONNECT ([MQTT-4.12.1-2]). */
     private void reauthenticate(MqttConnection c, CompletionStage<AuthOutcome> stage) {
         c.awaitDecision();
@@ -162,6 +206,8 @@ final class ConnectHandler {
             } else {
                 AuthOutcome.Success s = (AuthOutcome.Success) outcome;
                 c.identity = identity(c.auth.attempt, s);
+                // The session authorizes each delivery: from now on for the identity just established.
+                c.session.reauthenticated(c.identity);
                 c.send(new AuthPacket(ReasonCode.SUCCESS, authProperties(c.auth.method, s.authenticationData())));
             }
             c.decided();
@@ -171,7 +217,9 @@ final class ConnectHandler {
     /**
      * Runs {@code then} on the connection's loop once the stage completes: at once when it is
      * already complete (the common case: no hop, no reordering), else later, with the connection's
-     * reading paused meanwhile. A failed stage refuses the client with 0x80.
+     * reading paused meanwhile. A failed stage refuses the client with 0x80; a failure to apply the
+     * decision closes with 0x83, as it would have on the connection's own read (never leaving the
+     * connection waiting for ever).
      */
     private static <T> void whenDecided(MqttConnection c, CompletionStage<T> stage, Consumer<T> then) {
         CompletableFuture<T> f = stage.toCompletableFuture();
@@ -186,7 +234,13 @@ final class ConnectHandler {
                 c.close(ReasonCode.UNSPECIFIED_ERROR, "authentication could not be completed");
                 return;
             }
-            then.accept(value);
+            try {
+                then.accept(value);
+            } catch (RuntimeException e) {
+                LOG.error("Client {}: the authentication decision could not be applied", LogText.escape(c.clientId()), e);
+                c.close(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "internal error");
+                return;
+            }
             c.flush();
         }));
     }

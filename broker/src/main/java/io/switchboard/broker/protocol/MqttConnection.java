@@ -157,6 +157,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                     close(ReasonCode.PROTOCOL_ERROR, "a second CONNECT was sent"); // [MQTT-3.1.0-2]
                 } else if (packet instanceof AuthPacket a && auth != null && auth.awaitingClient()) {
                     protocol.connect.onAuth(this, a);
+                } else if (packet instanceof DisconnectPacket && auth != null && auth.awaitingClient()) {
+                    protocol.connect.onDisconnectDuringAuth(this);
                 } else if (held != null && held.size() > protocol.config.mqtt().receiveMaximum() + 64) {
                     close(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "too many packets sent before CONNACK");
                 } else {

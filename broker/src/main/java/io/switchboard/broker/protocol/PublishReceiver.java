@@ -22,7 +22,7 @@ import java.util.concurrent.CompletionStage;
 /** PUBLISH from a client (admission, authorization, routing, acknowledgement) and PUBREL. One per broker. */
 final class PublishReceiver {
     /** Topics under this prefix are the broker's own. */
-    static final String SYS_PREFIX = "$SYS/";
+    static final String SYS_PREFIX = Topics.SYS_PREFIX;
 
     private final MqttConfig mqtt;
     private final Router router;

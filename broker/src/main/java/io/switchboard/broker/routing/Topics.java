@@ -6,6 +6,8 @@ package io.switchboard.broker.routing;
  */
 public final class Topics {
     public static final String SHARED_PREFIX = "$share/";
+    /** Topics under this prefix are the broker's own: no client publishes there, by PUBLISH or by Will. */
+    public static final String SYS_PREFIX = "$SYS/";
 
     private Topics() {
     }

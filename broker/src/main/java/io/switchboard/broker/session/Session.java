@@ -6,9 +6,11 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.switchboard.broker.auth.Authorizer;
 import io.switchboard.broker.auth.ClientIdentity;
 import io.switchboard.broker.delivery.Subscriber;
+import io.switchboard.broker.logging.LogText;
 import io.switchboard.broker.message.Message;
 import io.switchboard.broker.message.QueuedMessage;
 import io.switchboard.broker.routing.Subscription;
+import io.switchboard.broker.routing.Topics;
 import io.switchboard.broker.storage.MessageQueue;
 import io.switchboard.broker.storage.SessionRecord;
 import io.switchboard.codec.packet.Will;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -77,6 +80,8 @@ public final class Session implements Subscriber {
     private long generation;
     private ScheduledFuture<?> expiryTimer;
     private Will pendingWill;
+    /** Who set the pending Will: its publication is authorized for that identity. */
+    private ClientIdentity pendingWillOwner;
     private ScheduledFuture<?> willTimer;
 
     Session(String clientId, EventLoop loop, SessionServices services) {
@@ -231,9 +236,10 @@ public final class Session implements Subscriber {
         online = false;
         if (old != null) {
             LOG.debug("Client {}: session taken over by a new connection", LogText.escape(clientId));
+            ClientIdentity oldIdentity = old.identity();
             Will will = old.takenOver();
             if (will != null) {
-                willLost(will);
+                willLost(will, oldIdentity);
             }
         }
         // A session with expiry 0 ends when its network connection closes (5.0 section 3.1.2.11.2,
@@ -273,6 +279,15 @@ public final class Session implements Subscriber {
     }
 
     /**
+     * The attached client re-authenticated (5.0 section 4.12.1): deliveries from now on are authorized
+     * for the identity it now has. On the session's loop.
+     */
+    public void reauthenticated(ClientIdentity newIdentity) {
+        assertOnLoop();
+        identity = newIdentity;
+    }
+
+    /**
      * The connection is gone. {@code will} is its Will Message when it must be published (the
      * connection was lost or ended with reason 0x04), else null.
      */
@@ -286,7 +301,7 @@ public final class Session implements Subscriber {
         online = false;
         connectionCongested(false);
         if (will != null) {
-            willLost(will);
+            willLost(will, endpoint.identity());
         }
         if (expiryIntervalSeconds == 0) {
             end();
@@ -346,15 +361,17 @@ public final class Session implements Subscriber {
 
     // ---- Will ----
 
-    private void willLost(Will will) {
+    /** The connection of {@code owner} is gone without a normal DISCONNECT: its Will goes now or after its delay. */
+    private void willLost(Will will, ClientIdentity owner) {
         Long delay = will.properties().willDelayInterval();
         long seconds = Math.min(delay == null ? 0 : delay, expiryIntervalSeconds);
         cancelPendingWill();
         if (seconds == 0) {
-            publishWill(will);
+            publishWill(will, owner);
             return;
         }
         pendingWill = will;
+        pendingWillOwner = owner;
         long g = generation;
         willTimer = loop.schedule(() -> execute(() -> {
             if (g == generation && pendingWill == will) {
@@ -365,21 +382,61 @@ public final class Session implements Subscriber {
 
     private void firePendingWill() {
         Will will = pendingWill;
+        ClientIdentity owner = pendingWillOwner;
         cancelPendingWill();
         if (will != null) {
-            publishWill(will);
+            publishWill(will, owner);
         }
     }
 
     private void cancelPendingWill() {
         pendingWill = null;
+        pendingWillOwner = null;
         cancel(willTimer);
         willTimer = null;
     }
 
-    private void publishWill(Will will) {
+    /**
+     * Publishes a Will as its client's PUBLISH would be: never to {@code $SYS/}, and only if the
+     * authorizer lets the client that set it publish there now (decided at once or later; the Will is
+     * then published from this session's loop). A refused Will is counted as a denied publish.
+     */
+    private void publishWill(Will will, ClientIdentity owner) {
+        if (will.topic().startsWith(Topics.SYS_PREFIX)) {
+            willDenied(will, "topics under $SYS/ are published by the broker only");
+            return;
+        }
+        Authorizer authorizer = services.authorizer();
+        if (authorizer == Authorizer.ALLOW_ALL || owner == null) {
+            routeWill(will);
+            return;
+        }
+        CompletableFuture<Boolean> decision = authorizer.mayPublish(owner, will.topic(), will.qos(), will.retain())
+                .toCompletableFuture();
+        if (decision.isDone()) {
+            decideWill(will, !decision.isCompletedExceptionally() && Boolean.TRUE.equals(decision.join()));
+        } else {
+            decision.whenComplete((allowed, error) -> execute(() -> decideWill(will,
+                    error == null && Boolean.TRUE.equals(allowed))));
+        }
+    }
+
+    private void decideWill(Will will, boolean allowed) {
+        if (allowed) {
+            routeWill(will);
+        } else {
+            willDenied(will, "the authorizer refused it");
+        }
+    }
+
+    private void routeWill(Will will) {
         LOG.debug("Client {}: publishing Will to '{}'", LogText.escape(clientId), LogText.escape(will.topic()));
         services.router().publish(Message.fromWill(will, clientId, services.clock().millis()));
+    }
+
+    private void willDenied(Will will, String reason) {
+        services.metrics().publishDenied.increment();
+        LOG.info("Client {}: Will to '{}' not published: {}", clientId, LogText.escape(will.topic()), reason);
     }
 
     // ---- outbound messages ----
