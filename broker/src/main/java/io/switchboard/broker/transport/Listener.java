@@ -29,6 +29,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,13 +55,14 @@ final class Listener extends ChannelInitializer<Channel> implements ConnectionTr
     private final ChannelGroup connections;
     private final int maxPacketSize;
     private final SslContext ssl;
+    private final Executor tlsTasks;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicLong rateWindow = new AtomicLong();
     private final AtomicInteger rateCount = new AtomicInteger();
 
     Listener(ListenerConfig config, MqttProtocol protocol, BrokerMetrics metrics, RateLimitedLog log,
-            ChannelGroup connections, int maxPacketSize) {
+            ChannelGroup connections, int maxPacketSize, Executor tlsTasks) {
         this.config = config;
         this.protocol = protocol;
         this.metrics = metrics;
@@ -68,6 +70,7 @@ final class Listener extends ChannelInitializer<Channel> implements ConnectionTr
         this.connections = connections;
         this.maxPacketSize = maxPacketSize;
         this.ssl = config.secure() ? TlsContexts.build(config.name(), config.tls()) : null;
+        this.tlsTasks = tlsTasks;
     }
 
     ListenerConfig config() {
@@ -89,7 +92,8 @@ final class Listener extends ChannelInitializer<Channel> implements ConnectionTr
         connections.add(ch);
         ChannelPipeline p = ch.pipeline();
         if (ssl != null) {
-            p.addLast("tls", ssl.newHandler(ch.alloc()));
+            // Delegated tasks (verifying a client certificate chain) run on tlsTasks, not on the event loop.
+            p.addLast("tls", ssl.newHandler(ch.alloc(), tlsTasks));
             p.addLast("tlsEvents", new TlsEvents());
         }
         if (config.webSocket()) {
