@@ -248,7 +248,7 @@ final class Listener extends ChannelInitializer<Channel> implements ConnectionTr
             failed = true;
             metrics.tlsHandshakeFailures.increment();
             log.info(LOG, ctx.channel().remoteAddress(), "TLS handshake with {} on listener '{}' failed: {}",
-                    ctx.channel().remoteAddress(), config.name(), cause == null ? "closed" : cause.getMessage());
+                    ctx.channel().remoteAddress(), config.name(), HandshakeFailure.describe(cause, config.tls()));
             ctx.close();
         }
     }
