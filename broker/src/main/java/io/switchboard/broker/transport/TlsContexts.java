@@ -7,11 +7,19 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.switchboard.broker.config.ConfigException;
 import io.switchboard.broker.config.TlsConfig;
+import java.io.ByteArrayInputStream;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Builds a listener's TLS context from its PEM files: Netty's native engine where it loads, else the JDK's. */
+/**
+ * Builds a listener's TLS context from its PEM files: Netty's native engine where it loads, else the
+ * JDK's. The key is handed over as PKCS#8 ({@link PemPrivateKeys}), so that PKCS#1 and SEC1 keys
+ * work without BouncyCastle on the class path.
+ */
 final class TlsContexts {
     private TlsContexts() {
     }
@@ -24,9 +32,21 @@ final class TlsContexts {
 
     static SslContext build(String listener, TlsConfig tls) {
         File cert = readable(listener, "certificate", tls.certificate());
-        File key = readable(listener, "key", tls.key());
+        File keyFile = readable(listener, "key", tls.key());
+        File trusted = tls.trustedCertificates() == null ? null
+                : readable(listener, "trustedCertificates", tls.trustedCertificates());
+        String key;
         try {
-            SslContextBuilder b = SslContextBuilder.forServer(cert, key, tls.keyPassword())
+            key = PemPrivateKeys.toPkcs8(Files.readString(keyFile.toPath(), StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            throw new ConfigException("listeners[" + listener + "].tls.key: cannot read '" + tls.key() + "': "
+                    + rootMessage(e));
+        } catch (PemPrivateKeys.UnsupportedKeyException e) {
+            throw new ConfigException("listeners[" + listener + "].tls.key: '" + tls.key() + "': " + e.getMessage());
+        }
+        try (InputStream certIn = Files.newInputStream(cert.toPath());
+                InputStream keyIn = new ByteArrayInputStream(key.getBytes(StandardCharsets.US_ASCII))) {
+            SslContextBuilder b = SslContextBuilder.forServer(certIn, keyIn, tls.keyPassword())
                     .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
                     .protocols(tls.protocols())
                     .clientAuth(switch (tls.clientAuth()) {
@@ -34,14 +54,15 @@ final class TlsContexts {
                         case "required" -> ClientAuth.REQUIRE;
                         default -> ClientAuth.NONE;
                     });
-            if (tls.trustedCertificates() != null) {
-                b.trustManager(readable(listener, "trustedCertificates", tls.trustedCertificates()));
+            if (trusted != null) {
+                b.trustManager(trusted);
             }
             return b.build();
         } catch (Exception e) {
             throw new ConfigException("listeners[" + listener + "].tls: cannot use the certificate '"
                     + tls.certificate() + "' and key '" + tls.key() + "': " + rootMessage(e)
-                    + " (PEM files expected: the certificate chain, and a PKCS#8 or PKCS#1 key)");
+                    + " (expected PEM files: the certificate chain, server first; the private key as PKCS#8,"
+                    + " PKCS#1 (RSA) or SEC1 (EC), encrypted only as PKCS#8 with tls.keyPassword)");
         }
     }
 
