@@ -212,7 +212,7 @@ public final class TestPki {
     private Identity selfSignedCa(String file, String name) throws GeneralSecurityException, IOException,
             OperatorCreationException {
         KeyPair keys = newKeyPair();
-        X500Name subject = new X500Name("CN=" + name + ",O=Switchboard tests");
+        X500Name subject = new X500Name("O=Switchboard tests,CN=" + name);
         JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
         X509v3CertificateBuilder b = builder(subject, subject, keys)
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
@@ -227,8 +227,9 @@ public final class TestPki {
     private Identity issue(Identity issuer, String file, String commonName, KeyPurposeId purpose,
             GeneralName... subjectAltNames) throws GeneralSecurityException, IOException, OperatorCreationException {
         KeyPair keys = newKeyPair();
+        // Encoded O first and CN last, as CAs do: the RFC 2253 form reads "CN=...,O=...".
         X500Name subject = new X500Name(commonName == null ? "O=Switchboard tests,OU=" + file
-                : "CN=" + commonName + ",O=Switchboard tests");
+                : "O=Switchboard tests,CN=" + commonName);
         JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
         X509v3CertificateBuilder b = builder(X500Name.getInstance(issuer.x509().getSubjectX500Principal().getEncoded()),
                 subject, keys)
