@@ -14,6 +14,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 
 /**
  * Builds a listener's TLS context from its PEM files: Netty's native engine where it loads, else the
@@ -48,6 +50,7 @@ final class TlsContexts {
                 InputStream keyIn = new ByteArrayInputStream(key.getBytes(StandardCharsets.US_ASCII))) {
             SslContextBuilder b = SslContextBuilder.forServer(certIn, keyIn, tls.keyPassword())
                     .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+                    .secureRandom(seededRandom())
                     .protocols(tls.protocols())
                     .clientAuth(switch (tls.clientAuth()) {
                         case "optional" -> ClientAuth.OPTIONAL;
@@ -64,6 +67,21 @@ final class TlsContexts {
                     + " (expected PEM files: the certificate chain, server first; the private key as PKCS#8,"
                     + " PKCS#1 (RSA) or SEC1 (EC), encrypted only as PKCS#8 with tls.keyPassword)");
         }
+    }
+
+    /**
+     * The JDK engine's randomness (the native engine has its own): a DRBG seeded here, at start-up,
+     * because the default one reads /dev/urandom during handshakes, on the event loop.
+     */
+    private static SecureRandom seededRandom() {
+        SecureRandom r;
+        try {
+            r = SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            r = new SecureRandom();
+        }
+        r.nextBytes(new byte[1]);
+        return r;
     }
 
     private static File readable(String listener, String key, String file) {
