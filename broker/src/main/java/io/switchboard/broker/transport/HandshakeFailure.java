@@ -57,6 +57,11 @@ final class HandshakeFailure {
                     + String.join(" and ", tls.protocols()) + " (tls.protocols)";
         } else if (all.contains("NO_SHARED_CIPHER") || all.contains("no cipher suites in common")) {
             reason = "the client and this listener have no cipher suite in common";
+        } else if (all.contains("BAD_PACKET_LENGTH") || all.contains("AEAD cipher fragment (2)")) {
+            // A 2-byte record where an encrypted one belongs: an alert sent in the clear. OpenSSL
+            // clients (mosquitto_pub) do this when they reject the broker's certificate.
+            reason = "the client broke off the handshake, as clients do that do not accept the broker's"
+                    + " certificate (which CA does it trust, and which host name does it connect to?)";
         } else {
             Matcher alert = ALERT.matcher(all);
             if (alert.find()) {

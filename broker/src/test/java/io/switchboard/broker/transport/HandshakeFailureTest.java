@@ -94,9 +94,21 @@ class HandshakeFailureTest {
     }
 
     @Test
-    void anythingElseIsTheEnginesMostSpecificMessage() {
+    void aClientThatBreaksOffWithAPlaintextAlert() {
+        // What BoringSSL and the JDK report when mosquitto_pub rejects the broker's certificate.
         assertThat(HandshakeFailure.describe(new SSLHandshakeException(
                 "error:10000070:SSL routines:OPENSSL_internal:BAD_PACKET_LENGTH"), REQUIRED))
-                .isEqualTo("error:10000070:SSL routines:OPENSSL_internal:BAD_PACKET_LENGTH");
+                .startsWith("the client broke off the handshake, as clients do that do not accept the broker's"
+                        + " certificate");
+        assertThat(HandshakeFailure.describe(new SSLHandshakeException("Insufficient buffer remaining for AEAD"
+                + " cipher fragment (2). Needs to be more than tag size (16)"), REQUIRED))
+                .startsWith("the client broke off the handshake");
+    }
+
+    @Test
+    void anythingElseIsTheEnginesMostSpecificMessage() {
+        assertThat(HandshakeFailure.describe(new SSLHandshakeException(
+                "error:10000119:SSL routines:OPENSSL_internal:DECRYPTION_FAILED_OR_BAD_RECORD_MAC"), REQUIRED))
+                .isEqualTo("error:10000119:SSL routines:OPENSSL_internal:DECRYPTION_FAILED_OR_BAD_RECORD_MAC");
     }
 }
