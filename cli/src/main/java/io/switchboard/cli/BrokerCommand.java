@@ -46,6 +46,10 @@ public final class BrokerCommand implements Callable<Integer> {
         Broker broker;
         try {
             broker = Broker.start(cfg);
+        } catch (ConfigException e) {
+            // Found while starting: a TLS listener's certificate or key that is missing or unreadable.
+            System.err.println("switchboard: configuration error: " + e.getMessage());
+            return 2;
         } catch (IllegalStateException e) {
             System.err.println("switchboard: " + e.getMessage());
             return 1;

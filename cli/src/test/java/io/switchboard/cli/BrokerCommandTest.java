@@ -62,6 +62,23 @@ class BrokerCommandTest {
     }
 
     @Test
+    void tlsListenerWithAMissingCertificateFileIsRefusedTheSameWay(@TempDir Path dir) throws IOException {
+        // Found only when the listener starts, after the configuration was read.
+        Path file = dir.resolve("broker.yaml");
+        Files.writeString(file, """
+                listeners:
+                  - name: secure
+                    type: tls
+                    port: 0
+                    tls: {certificate: no-such-server.pem, key: no-such-server.key}
+                """);
+        Run r = run("broker", "--config", file.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("switchboard: configuration error: listeners[secure].tls.certificate:"
+                + " file 'no-such-server.pem' does not exist or cannot be read");
+    }
+
+    @Test
     void badPortFlagIsRefusedTheSameWay() {
         Run r = run("broker", "--port", "70000");
         assertThat(r.exit()).isEqualTo(2);

@@ -25,22 +25,31 @@ final class Proc implements AutoCloseable {
     private final Thread outReader;
     private final Thread errReader;
 
-    private Proc(List<String> command) throws IOException {
+    private Proc(File directory, List<String> command) throws IOException {
         this.command = command;
-        this.process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
+        this.process = new ProcessBuilder(command).directory(directory)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         this.outReader = reader(process.getInputStream(), out, "out");
         this.errReader = reader(process.getErrorStream(), err, "err");
     }
 
     static Proc start(List<String> command) {
+        return start(null, command);
+    }
+
+    /** Starts a command in a directory (null: the tests' working directory). */
+    static Proc start(File directory, List<String> command) {
         try {
-            return new Proc(List.copyOf(command));
+            return new Proc(directory, List.copyOf(command));
         } catch (IOException e) {
             String tool = command.get(0);
             if (tool.startsWith("mosquitto_")) {
                 throw new AssertionError(tool + " cannot be started (" + e.getMessage() + "). These tests drive "
-                        + "Debian's mosquitto-clients: apt-get install -y mosquitto-clients (as .ci/run does)", e);
+                        + "Debian's mosquitto-clients: apt-get install -y mosquitto-clients (./test does it)", e);
+            }
+            if (tool.equals("node")) {
+                throw new AssertionError("node cannot be started (" + e.getMessage() + "). The MQTT.js tests need"
+                        + " Node.js 18 or newer: apt-get install -y nodejs npm, then ./test", e);
             }
             throw new AssertionError("cannot start " + command + ": " + e.getMessage(), e);
         }

@@ -7,7 +7,8 @@ import java.util.List;
  * and whether clients present certificates, verified against a CA bundle.
  *
  * @param certificate PEM file with the server certificate, then its intermediates
- * @param key PEM file with the server's private key (PKCS#8, or PKCS#1 for RSA)
+ * @param key PEM file with the server's private key: PKCS#8, PKCS#1 (RSA) or SEC1 (EC); encrypted only as
+ *     PKCS#8 ({@code BEGIN ENCRYPTED PRIVATE KEY}) with {@code keyPassword}
  * @param keyPassword the key's password, or null when it is not encrypted
  * @param clientAuth {@code none} (default), {@code optional} or {@code required}
  * @param trustedCertificates PEM bundle of the CAs client certificates must chain to; required

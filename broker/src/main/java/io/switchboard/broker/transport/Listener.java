@@ -27,9 +27,10 @@ import io.switchboard.broker.protocol.MqttProtocol;
 import io.switchboard.codec.MqttFrameDecoder;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,6 +57,7 @@ final class Listener extends ChannelInitializer<Channel> implements ConnectionTr
     private final ChannelGroup connections;
     private final int maxPacketSize;
     private final SslContext ssl;
+    private final Executor tlsTasks;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger pending = new AtomicInteger();
     private final Clock clock;
@@ -64,7 +66,7 @@ final class Listener extends ChannelInitializer<Channel> implements ConnectionTr
     private final LongConsumer bytesReceived;
 
     Listener(ListenerConfig config, MqttProtocol protocol, BrokerMetrics metrics, RateLimitedLog log,
-            ChannelGroup connections, int maxPacketSize, Clock clock) {
+            ChannelGroup connections, int maxPacketSize, Executor tlsTasks, Clock clock) {
         this.config = config;
         this.clock = clock;
         this.protocol = protocol;
@@ -74,6 +76,7 @@ final class Listener extends ChannelInitializer<Channel> implements ConnectionTr
         this.maxPacketSize = maxPacketSize;
         this.bytesReceived = metrics.bytesReceived::add;
         this.ssl = config.secure() ? TlsContexts.build(config.name(), config.tls()) : null;
+        this.tlsTasks = tlsTasks;
     }
 
     ListenerConfig config() {
@@ -95,7 +98,8 @@ final class Listener extends ChannelInitializer<Channel> implements ConnectionTr
         connections.add(ch);
         ChannelPipeline p = ch.pipeline();
         if (ssl != null) {
-            p.addLast("tls", ssl.newHandler(ch.alloc()));
+            // Delegated tasks (verifying a client certificate chain) run on tlsTasks, not on the event loop.
+            p.addLast("tls", ssl.newHandler(ch.alloc(), tlsTasks));
             p.addLast("tlsEvents", new TlsEvents());
         }
         if (config.webSocket()) {
@@ -250,7 +254,7 @@ final class Listener extends ChannelInitializer<Channel> implements ConnectionTr
             failed = true;
             metrics.tlsHandshakeFailures.increment();
             log.info(LOG, ctx.channel().remoteAddress(), "TLS handshake with {} on listener '{}' failed: {}",
-                    ctx.channel().remoteAddress(), config.name(), cause == null ? "closed" : cause.getMessage());
+                    ctx.channel().remoteAddress(), config.name(), HandshakeFailure.describe(cause, config.tls()));
             ctx.close();
         }
     }

@@ -20,6 +20,9 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +42,11 @@ public final class MqttServer {
     private final Transport transport = Transport.detect();
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
+    /**
+     * Runs the TLS engine's delegated tasks, above all verifying client certificates (which reads
+     * files and may do more), off the event loops; null when no listener uses TLS.
+     */
+    private final ExecutorService tlsTasks;
     private final ChannelGroup connections = new DefaultChannelGroup("mqtt", GlobalEventExecutor.INSTANCE);
     private final Map<String, Channel> bound = new LinkedHashMap<>();
 
@@ -52,6 +60,14 @@ public final class MqttServer {
                 : config.eventLoopThreads();
         this.acceptors = transport.newGroup(1, new DefaultThreadFactory("sb-accept"));
         this.workers = transport.newGroup(threads, new DefaultThreadFactory("sb-loop"));
+        this.tlsTasks = config.listeners().stream().anyMatch(ListenerConfig::secure) ? tlsTaskPool(threads) : null;
+    }
+
+    private static ExecutorService tlsTaskPool(int threads) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), new DefaultThreadFactory("sb-tls", true));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /** Binds every listener; fails with a message naming the listener and address when one cannot bind. */
@@ -63,7 +79,8 @@ public final class MqttServer {
         for (ListenerConfig l : config.listeners()) {
             Listener listener;
             try {
-                listener = new Listener(l, protocol, metrics, log, connections, config.mqtt().maxPacketSize(), clock);
+                listener = new Listener(l, protocol, metrics, log, connections, config.mqtt().maxPacketSize(),
+                        tlsTasks, clock);
             } catch (RuntimeException e) {
                 stop();
                 throw e;
@@ -120,5 +137,8 @@ public final class MqttServer {
         connections.newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
         acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (tlsTasks != null) {
+            tlsTasks.shutdownNow();
+        }
     }
 }

@@ -7,11 +7,21 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.switchboard.broker.config.ConfigException;
 import io.switchboard.broker.config.TlsConfig;
+import java.io.ByteArrayInputStream;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 
-/** Builds a listener's TLS context from its PEM files: Netty's native engine where it loads, else the JDK's. */
+/**
+ * Builds a listener's TLS context from its PEM files: Netty's native engine where it loads, else the
+ * JDK's. The key is handed over as PKCS#8 ({@link PemPrivateKeys}), so that PKCS#1 and SEC1 keys
+ * work without BouncyCastle on the class path.
+ */
 final class TlsContexts {
     private TlsContexts() {
     }
@@ -24,25 +34,54 @@ final class TlsContexts {
 
     static SslContext build(String listener, TlsConfig tls) {
         File cert = readable(listener, "certificate", tls.certificate());
-        File key = readable(listener, "key", tls.key());
+        File keyFile = readable(listener, "key", tls.key());
+        File trusted = tls.trustedCertificates() == null ? null
+                : readable(listener, "trustedCertificates", tls.trustedCertificates());
+        String key;
         try {
-            SslContextBuilder b = SslContextBuilder.forServer(cert, key, tls.keyPassword())
+            key = PemPrivateKeys.toPkcs8(Files.readString(keyFile.toPath(), StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            throw new ConfigException("listeners[" + listener + "].tls.key: cannot read '" + tls.key() + "': "
+                    + rootMessage(e));
+        } catch (PemPrivateKeys.UnsupportedKeyException e) {
+            throw new ConfigException("listeners[" + listener + "].tls.key: '" + tls.key() + "': " + e.getMessage());
+        }
+        try (InputStream certIn = Files.newInputStream(cert.toPath());
+                InputStream keyIn = new ByteArrayInputStream(key.getBytes(StandardCharsets.US_ASCII))) {
+            SslContextBuilder b = SslContextBuilder.forServer(certIn, keyIn, tls.keyPassword())
                     .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+                    .secureRandom(seededRandom())
                     .protocols(tls.protocols())
                     .clientAuth(switch (tls.clientAuth()) {
                         case "optional" -> ClientAuth.OPTIONAL;
                         case "required" -> ClientAuth.REQUIRE;
                         default -> ClientAuth.NONE;
                     });
-            if (tls.trustedCertificates() != null) {
-                b.trustManager(readable(listener, "trustedCertificates", tls.trustedCertificates()));
+            if (trusted != null) {
+                b.trustManager(trusted);
             }
             return b.build();
         } catch (Exception e) {
             throw new ConfigException("listeners[" + listener + "].tls: cannot use the certificate '"
                     + tls.certificate() + "' and key '" + tls.key() + "': " + rootMessage(e)
-                    + " (PEM files expected: the certificate chain, and a PKCS#8 or PKCS#1 key)");
+                    + " (expected PEM files: the certificate chain, server first; the private key as PKCS#8,"
+                    + " PKCS#1 (RSA) or SEC1 (EC), encrypted only as PKCS#8 with tls.keyPassword)");
         }
+    }
+
+    /**
+     * The JDK engine's randomness (the native engine has its own): a DRBG seeded here, at start-up,
+     * because the default one reads /dev/urandom during handshakes, on the event loop.
+     */
+    private static SecureRandom seededRandom() {
+        SecureRandom r;
+        try {
+            r = SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            r = new SecureRandom();
+        }
+        r.nextBytes(new byte[1]);
+        return r;
     }
 
     private static File readable(String listener, String key, String file) {

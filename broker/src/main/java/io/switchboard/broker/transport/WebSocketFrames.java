@@ -11,11 +11,15 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * MQTT over WebSocket: the bytes of binary frames (and their continuations) go to the MQTT frame
@@ -25,10 +29,50 @@ import java.nio.charset.StandardCharsets;
  * gets 404.
  */
 final class WebSocketFrames extends ChannelDuplexHandler {
+    /** How long a closing connection waits for the client's Close frame after sending its own. */
+    static final long CLOSE_WAIT_MILLIS = 1000;
+
     private final String path;
+    /** The WebSocket handshake is done: closing means the Close handshake. */
+    private boolean upgraded;
+    /** A Close frame was sent (by {@link #close} or by whoever wrote one). */
+    private boolean closeSent;
 
     WebSocketFrames(String path) {
         this.path = path;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            upgraded = true;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    /**
+     * Closes with the WebSocket closing handshake (RFC 6455 section 7.1): a Close frame (1000), then
+     * the TCP connection is closed when the client's Close frame comes back (Netty's protocol
+     * handler does that), or after {@link #CLOSE_WAIT_MILLIS}. Closing the socket at once, as Netty
+     * does by default, resets a client whose own Close frame is still on its way: MQTT.js then
+     * reports "write EPIPE" after a normal DISCONNECT. A close that follows a Close frame already
+     * sent (a refusal's, see {@link Listener#closeAfterReply}) goes through at once.
+     */
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        if (!upgraded || closeSent || !ctx.channel().isActive()) {
+            ctx.close(promise);
+            return;
+        }
+        closeSent = true;
+        ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE));
+        ScheduledFuture<?> force = ctx.executor().schedule(() -> {
+            ctx.close(promise);
+        }, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        ctx.channel().closeFuture().addListener(f -> {
+            force.cancel(false);
+            promise.trySuccess();
+        });
     }
 
     @Override
@@ -47,7 +91,8 @@ final class WebSocketFrames extends ChannelDuplexHandler {
             ctx.writeAndFlush(response).addListener(f -> ctx.close());
         } else if (msg instanceof TextWebSocketFrame text) {
             text.release();
-            ctx.writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(
+            closeSent = true;
+            ctx.writeAndFlush(new CloseWebSocketFrame(
                     WebSocketCloseStatus.INVALID_MESSAGE_TYPE, "MQTT uses binary frames"))
                     .addListener(f -> ctx.close());
         } else {
@@ -57,6 +102,9 @@ final class WebSocketFrames extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof CloseWebSocketFrame) {
+            closeSent = true;
+        }
         ctx.write(msg instanceof ByteBuf buf ? new BinaryWebSocketFrame(buf) : msg, promise);
     }
 }
