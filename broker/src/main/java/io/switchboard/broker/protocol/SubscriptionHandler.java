@@ -68,21 +68,15 @@ final class SubscriptionHandler {
                 c.close(ReasonCode.PROTOCOL_ERROR, "No Local is set on the shared subscription '" + ts.filter() + "'");
                 return;
             } else if (shared && !mqtt.sharedSubscriptionAvailable()) {
-                if (c.version.isV5()) {
-                    // Section 3.2.2.3.13: after Shared Subscription Available 0 in CONNACK this is a Protocol
-                    // Error, answered with DISCONNECT 0x9E. A 3.1.1 client was never told: SUBACK 0x80.
-                    c.close(ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED, "shared subscriptions are disabled on"
-                            + " this broker (CONNACK said so): '" + ts.filter() + "'");
+                // Section 3.2.2.3.13: Shared Subscription Available 0.
+                if (switchedOff(c, ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED, "shared subscriptions", ts)) {
                     return;
                 }
                 codes[i] = ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED; // 3.1.1: written as 0x80
                 refusal = "shared subscriptions are disabled on this broker";
             } else if (!mqtt.wildcardSubscriptionAvailable() && Topics.hasWildcard(Topics.topicFilter(ts.filter()))) {
-                if (c.version.isV5()) {
-                    // Section 3.2.2.3.11: after Wildcard Subscription Available 0 in CONNACK this is a Protocol
-                    // Error, answered with DISCONNECT 0xA2. A 3.1.1 client was never told: SUBACK 0x80.
-                    c.close(ReasonCode.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED, "wildcard subscriptions are disabled"
-                            + " on this broker (CONNACK said so): '" + ts.filter() + "'");
+                // Section 3.2.2.3.11: Wildcard Subscription Available 0.
+                if (switchedOff(c, ReasonCode.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED, "wildcard subscriptions", ts)) {
                     return;
                 }
                 codes[i] = ReasonCode.WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED; // 3.1.1: written as 0x80
@@ -115,6 +109,19 @@ final class SubscriptionHandler {
                         c.decided();
                     }
                 }));
+    }
+
+    /**
+     * A filter that needs a feature switched off: a 5.0 client was told so in CONNACK, so it is a
+     * Protocol Error answered with DISCONNECT {@code code} (true: closed); a 3.1.1 client was never
+     * told and gets SUBACK 0x80 for that filter (false).
+     */
+    private static boolean switchedOff(MqttConnection c, ReasonCode code, String feature, TopicSubscription ts) {
+        if (!c.version.isV5()) {
+            return false;
+        }
+        c.close(code, feature + " are disabled on this broker (CONNACK said so): '" + ts.filter() + "'");
+        return true;
     }
 
     /** Subscribes what was allowed, in order, and answers with SUBACK and the retained messages. */
