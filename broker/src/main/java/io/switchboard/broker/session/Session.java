@@ -234,6 +234,8 @@ public final class Session implements Subscriber {
         connection = null;
         attaching = null;
         online = false;
+        // The old connection's congestion goes with it: publishers waiting for it must not wait for ever.
+        connectionCongested(false);
         if (old != null) {
             LOG.debug("Client {}: session taken over by a new connection", LogText.escape(clientId));
             ClientIdentity oldIdentity = old.identity();
