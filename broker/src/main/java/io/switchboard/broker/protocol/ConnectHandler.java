@@ -80,6 +80,8 @@ final class ConnectHandler {
         if (method != null) {
             c.auth = new AuthExchange(method, attempt);
         }
+        // Until CONNACK the broker reads no more than it holds: the authenticator and the session decide.
+        c.pauseBeforeConnack(true);
         CompletionStage<AuthOutcome> stage = authenticator.authenticate(attempt);
         if (method != null || !stage.toCompletableFuture().isDone()) {
             armDeadline(c);
@@ -125,6 +127,7 @@ final class ConnectHandler {
             c.send(new AuthPacket(ReasonCode.CONTINUE_AUTHENTICATION, authProperties(c.auth.method,
                     more.authenticationData())));
             c.flush();
+            c.pauseBeforeConnack(false); // the client's answer must be read
         } else if (outcome instanceof AuthOutcome.Failure f) {
             c.close(refusalCode(c.version, f.reasonCode()), f.reason());
         } else {
@@ -159,6 +162,7 @@ final class ConnectHandler {
             }
             CompletionStage<AuthOutcome> next = c.auth.respond(data);
             if (c.state == MqttConnection.State.CONNECTING) {
+                c.pauseBeforeConnack(true); // the authenticator decides again
                 whenDecided(c, next, outcome -> onConnectOutcome(c, c.auth.attempt, outcome));
             } else {
                 reauthenticate(c, next);
@@ -313,6 +317,7 @@ final class ConnectHandler {
         events.connected(c.eventClient());
         LOG.debug("Client {} connected from {} (MQTT {}, session present {})", LogText.escape(a.clientId()),
                 c.remote(), c.version, sessionPresent);
+        c.pauseBeforeConnack(false);
         c.replayHeld();
     }
 
@@ -379,6 +384,7 @@ final class ConnectHandler {
         c.closeReasonCode = d.reasonCode();
         LOG.debug("Client {} disconnected: {}", LogText.escape(c.clientId()), d.reasonCode());
         c.state = MqttConnection.State.CLOSED;
+        c.leftConnected();
         c.context().close();
     }
 }

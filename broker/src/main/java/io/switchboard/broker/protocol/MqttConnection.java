@@ -98,6 +98,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private ArrayDeque<MqttPacket> held;
     /** A decision is pending: packets are held. */
     private boolean awaiting;
+    /** Between CONNECT and CONNACK, while the broker (not the client) is deciding: reading is paused. */
+    private boolean connectPaused;
+    /** The keep-alive sweep asked for one read of a client whose reading was paused by its own backlog. */
+    private boolean keepAliveProbed;
+    /** Closes the connection when a pending decision does not come. */
+    private ScheduledFuture<?> decisionDeadline;
     TopicAliases topicAliases;
     OutboundTopicAliases outboundAliases;
     private boolean needsFlush;
@@ -159,6 +165,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                     protocol.connect.onAuth(this, a);
                 } else if (packet instanceof DisconnectPacket && auth != null && auth.awaitingClient()) {
                     protocol.connect.onDisconnectDuringAuth(this);
+                } else if (auth != null && !(packet instanceof AuthPacket) && !(packet instanceof DisconnectPacket)) {
+                    // [MQTT-3.1.2-30] with an Authentication Method in CONNECT, only AUTH or DISCONNECT until CONNACK.
+                    close(ReasonCode.PROTOCOL_ERROR, packet.type() + " sent before CONNACK during enhanced"
+                            + " authentication; only AUTH or DISCONNECT are allowed until then");
                 } else if (held != null && held.size() > protocol.config.mqtt().receiveMaximum() + 64) {
                     close(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "too many packets sent before CONNACK");
                 } else {
@@ -215,18 +225,54 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     // ---- pending decisions ----
 
-    /** A decision is pending: hold what is read, and stop reading, until {@link #decided()}. */
+    /**
+     * A decision is pending: hold what is read, and stop reading, until {@link #decided()}; closes the
+     * connection (0x83) if it does not come within {@code mqtt.connectTimeoutSeconds}: an authorizer
+     * or authenticator that never answers must not hold a connection, unread, for ever.
+     */
     void awaitDecision() {
         awaiting = true;
         updateAutoRead();
+        if (decisionDeadline == null) {
+            int seconds = protocol.config.mqtt().connectTimeoutSeconds();
+            decisionDeadline = ctx.executor().schedule(() -> {
+                decisionDeadline = null;
+                if (awaiting && state != State.CLOSED) {
+                    close(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "a decision on this client's packet did not"
+                            + " come within " + seconds + " s");
+                }
+            }, seconds, TimeUnit.SECONDS);
+        }
     }
 
     /** The pending decision was taken (on the loop): replay what was held, in order. */
     void decided() {
         awaiting = false;
+        cancel(decisionDeadline);
+        decisionDeadline = null;
         replayHeld();
         updateAutoRead();
         flush();
+    }
+
+    /**
+     * Runs a decision that came on another thread, on this connection's loop: a failure to apply it
+     * closes the connection (0x83), as it would have on the connection's own read, rather than
+     * leaving it paused.
+     */
+    void applyDecision(Runnable apply) {
+        try {
+            apply.run();
+        } catch (RuntimeException e) {
+            LOG.error("Client {}: a decision could not be applied", LogText.escape(clientId()), e);
+            close(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "internal error");
+        }
+    }
+
+    /** Between CONNECT and CONNACK: stop reading while the broker decides (true), read again (false). */
+    void pauseBeforeConnack(boolean pause) {
+        connectPaused = pause;
+        updateAutoRead();
     }
 
     /** Dispatches held packets until they run out or another decision is pending. */
@@ -262,8 +308,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     private void updateAutoRead() {
-        boolean read = state == State.CLOSED
-                || (!awaiting && (waitingFor == null || waitingFor.isEmpty()) && ctx.channel().isWritable());
+        boolean read = state == State.CLOSED || (!awaiting && !connectPaused
+                && (waitingFor == null || waitingFor.isEmpty()) && ctx.channel().isWritable());
         if (ctx.channel().config().isAutoRead() != read) {
             ctx.channel().config().setAutoRead(read);
         }
@@ -318,6 +364,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         lastReadNanos = System.nanoTime();
+        keepAliveProbed = false;
         flush();
         ctx.fireChannelReadComplete();
     }
@@ -336,16 +383,23 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     /** Called by the loop's {@link KeepAlive} sweep. */
     void checkKeepAlive(long now) {
-        if (state != State.CONNECTED) {
+        if (state != State.CONNECTED || now - lastReadNanos < keepAliveNanos) {
             return;
         }
-        if (!ctx.channel().config().isAutoRead()) {
-            // While reading is paused by the broker, what the client sends is not seen: not its fault.
+        if (awaiting || (waitingFor != null && !waitingFor.isEmpty())) {
+            // Reading is paused by the broker (a decision, a subscriber it waits for): not the client's fault.
             lastReadNanos = now;
-        } else if (now - lastReadNanos >= keepAliveNanos) {
-            close(ReasonCode.KEEP_ALIVE_TIMEOUT, "no packet received within 1.5 times the keep alive of "
-                    + params.keepAliveSeconds() + " s");
+            return;
         }
+        if (!ctx.channel().config().isAutoRead() && !keepAliveProbed) {
+            // Reading is paused because the client does not take its output: look once at what it sent
+            // (a PINGREQ waiting in the socket counts) before deciding it is gone.
+            keepAliveProbed = true;
+            ctx.read();
+            return;
+        }
+        close(ReasonCode.KEEP_ALIVE_TIMEOUT, "no packet received within 1.5 times the keep alive of "
+                + params.keepAliveSeconds() + " s");
     }
 
     @Override
@@ -371,6 +425,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         protocol.metrics.connectionsClosed.increment();
         cancelTimer();
         cancel(slowTimer);
+        cancel(decisionDeadline);
         if (keepAliveNanos != 0) {
             protocol.keepAlive(ctx.channel().eventLoop()).remove(this);
         }
@@ -381,11 +436,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             session = null;
             s.detach(this, publishWillOnClose ? will : null);
         }
-        if (connectedAtMillis != 0) {
-            protocol.metrics.clientsConnected.decrementAndGet();
-            protocol.events.disconnected(eventClient(), closeReasonCode, closeReason, protocol.clock.millis());
-            connectedAtMillis = 0;
-        }
+        leftConnected();
         ctx.fireChannelInactive();
     }
 
@@ -414,10 +465,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         boolean beforeConnack = state != State.CONNECTED;
         state = State.CLOSED;
         held = null;
+        cancel(decisionDeadline);
         if (closeReasonCode == null) {
             closeReasonCode = reasonCode;
             closeReason = reason;
         }
+        leftConnected();
         protocol.refusals.info(LOG, remote(), "Closing connection {} (client {}, MQTT {}, listener {}): {}: {}",
                 remote(), LogText.escape(clientId()), version == null ? "?" : version, transport.listener(),
                 reasonCode, LogText.escape(reason));
@@ -445,6 +498,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (reply != null && ctx.channel().isActive()) {
             ctx.writeAndFlush(MqttCodec.encode(reply, version, ctx.alloc()))
                     .addListener(f -> transport.closeAfterReply(ctx, LINGER_MILLIS));
+            // A client that does not read never lets the reply be written: close regardless, later.
+            ctx.executor().schedule(() -> {
+                if (ctx.channel().isOpen()) {
+                    ctx.close();
+                }
+            }, 2 * LINGER_MILLIS, TimeUnit.MILLISECONDS);
         } else {
             ctx.close();
         }
@@ -534,6 +593,19 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
     }
 
+    /**
+     * The client is no longer connected: the disconnected event goes out now, when the broker decides
+     * it (close, DISCONNECT, takeover), not when the socket is gone a linger later, so that on a
+     * takeover it comes before the new connection's connected event. Once per connection.
+     */
+    void leftConnected() {
+        if (connectedAtMillis != 0) {
+            protocol.metrics.clientsConnected.decrementAndGet();
+            protocol.events.disconnected(eventClient(), closeReasonCode, closeReason, protocol.clock.millis());
+            connectedAtMillis = 0;
+        }
+    }
+
     /** The client as lifecycle events describe it (built when needed, not kept: memory per connection). */
     ClientEvents.Client eventClient() {
         return new ClientEvents.Client(params.clientId(), version, String.valueOf(remote()), transport.listener(),
@@ -572,10 +644,21 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         return params == null ? null : params.clientId();
     }
 
+    /**
+     * Writes (flushed with its batch). Past the high water mark it flushes at once: bytes written but
+     * not flushed are not the client's fault, and only what the client's socket refuses may count as
+     * the client not keeping up (publishers waiting, QoS 0 dropped at the hard bound). Once the socket
+     * refuses, a flush returns at once until it takes data again.
+     */
     void write(ByteBuf buf) {
         protocol.metrics.bytesSent.add(buf.readableBytes());
         ctx.write(buf, ctx.voidPromise());
-        needsFlush = true;
+        if (ctx.channel().isWritable()) {
+            needsFlush = true;
+        } else {
+            needsFlush = false;
+            ctx.flush();
+        }
     }
 
     ChannelHandlerContext context() {

@@ -124,8 +124,10 @@ final class PublishReceiver {
             if (c.state != MqttConnection.State.CONNECTED) {
                 return;
             }
-            decide(c, p, topic, error == null && Boolean.TRUE.equals(allowed));
-            c.decided();
+            c.applyDecision(() -> {
+                decide(c, p, topic, error == null && Boolean.TRUE.equals(allowed));
+                c.decided();
+            });
         }));
     }
 

@@ -105,8 +105,10 @@ final class SubscriptionHandler {
         CompletableFuture.allOf(decisions.stream().filter(d -> d != null).toArray(CompletableFuture[]::new))
                 .whenComplete((v, e) -> loop.execute(() -> {
                     if (c.state == MqttConnection.State.CONNECTED) {
-                        apply(c, p, codes, decisions);
-                        c.decided();
+                        c.applyDecision(() -> {
+                            apply(c, p, codes, decisions);
+                            c.decided();
+                        });
                     }
                 }));
     }

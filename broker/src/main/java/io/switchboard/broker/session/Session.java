@@ -217,7 +217,14 @@ public final class Session implements Subscriber {
             woken = waiters;
             waiters = null;
         }
-        woken.forEach(Runnable::run);
+        for (Runnable r : woken) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                // e.g. the publisher's loop is shutting down: the others must still be woken
+                LOG.debug("Session {}: a waiting publisher could not be woken: {}", LogText.escape(clientId), e.toString());
+            }
+        }
     }
 
     // ---- attach and detach ----

@@ -61,8 +61,8 @@ final class Listener extends ChannelInitializer<Channel> implements ConnectionTr
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger pending = new AtomicInteger();
     private final Clock clock;
-    private final AtomicLong rateWindow = new AtomicLong(-1);
-    private final AtomicInteger rateCount = new AtomicInteger();
+    /** New connections in the current second: the second in the high 32 bits, the count in the low 32. */
+    private final AtomicLong rate = new AtomicLong();
     private final LongConsumer bytesReceived;
 
     Listener(ListenerConfig config, MqttProtocol protocol, BrokerMetrics metrics, RateLimitedLog log,
@@ -128,14 +128,18 @@ final class Listener extends ChannelInitializer<Channel> implements ConnectionTr
             return config.maxPendingConnects() + " connections have not sent CONNECT yet (listeners[].maxPendingConnects)";
         }
         if (config.maxConnectionRate() > 0) {
+            // One atomic word: the second in the high half, the count in the low half.
             long second = clock.millis() / 1000;
-            long window = rateWindow.get();
-            if (window != second && rateWindow.compareAndSet(window, second)) {
-                rateCount.set(0);
-            }
-            if (rateCount.incrementAndGet() > config.maxConnectionRate()) {
-                return "more than " + config.maxConnectionRate() + " new connections in a second"
-                        + " (listeners[].maxConnectionRate)";
+            while (true) {
+                long w = rate.get();
+                long next = (w >>> 32) == second ? w + 1 : (second << 32) | 1;
+                if (rate.compareAndSet(w, next)) {
+                    if ((int) next > config.maxConnectionRate()) {
+                        return "more than " + config.maxConnectionRate() + " new connections in a second"
+                                + " (listeners[].maxConnectionRate)";
+                    }
+                    break;
+                }
             }
         }
         return null;
