@@ -1,17 +1,8 @@
 package io.switchboard.bench;
 
-import io.netty.channel.DefaultEventLoop;
-import io.netty.channel.EventLoop;
-import io.switchboard.broker.BrokerContext;
-import io.switchboard.broker.config.BrokerConfig;
+import io.switchboard.broker.routing.SharedGroup;
 import io.switchboard.broker.routing.Subscription;
 import io.switchboard.broker.routing.SubscriptionTree;
-import io.switchboard.broker.session.Session;
-import io.switchboard.broker.storage.memory.MemoryStorage;
-import java.lang.reflect.Constructor;
-import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,7 +12,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Matching one topic name against a {@link SubscriptionTree} of 100,000 subscriptions, as the router
@@ -56,13 +46,16 @@ public class SubscriptionMatchBenchmark {
     static final String SEVERAL_TOPIC = "devices/dev-42/cmd";
     static final int SEVERAL_MATCHES = 1 + DASHBOARDS + LOGGERS;
 
+    /** The mix has no shared subscriptions ({@code $share/...}). */
+    private static final Consumer<SharedGroup> NO_SHARED_GROUPS = group -> {
+        throw new IllegalStateException("no shared group expected, matched " + group);
+    };
+
     private SubscriptionTree tree;
     private final Counter counter = new Counter();
-    private Sessions sessions;
 
     @Setup
     public void setUp() {
-        sessions = new Sessions();
         tree = new SubscriptionTree();
         for (int d = 0; d < DEVICES; d++) {
             tree.add(subscription("dev-" + d, "devices/dev-" + d + "/cmd", 1));
@@ -94,11 +87,6 @@ public class SubscriptionMatchBenchmark {
         }
     }
 
-    @TearDown
-    public void tearDown() {
-        sessions.close();
-    }
-
     @Benchmark
     public int matchOne() {
         return match(ONE_TOPIC);
@@ -111,17 +99,13 @@ public class SubscriptionMatchBenchmark {
 
     private int match(String topic) {
         counter.reset();
-        tree.match(topic, counter);
+        tree.match(topic, counter, NO_SHARED_GROUPS);
         return counter.result();
     }
 
-    /**
-     * The one place a benchmark builds a {@link Subscription}. When a subscription holds a client id
-     * instead of a session, this becomes {@code new Subscription(clientId, filter, qos, ...)} and
-     * {@link Sessions} goes.
-     */
-    private Subscription subscription(String clientId, String filter, int qos) {
-        return new Subscription(sessions.session(clientId), filter, qos, false, false, 0, 0);
+    /** The one place a benchmark builds a {@link Subscription}. */
+    private static Subscription subscription(String clientId, String filter, int qos) {
+        return new Subscription(clientId, filter, qos, false, false, 0, 0);
     }
 
     /** Counts the matches: the least a consumer of {@link SubscriptionTree#match} can do. */
@@ -139,43 +123,6 @@ public class SubscriptionMatchBenchmark {
 
         int result() {
             return count;
-        }
-    }
-
-    /**
-     * One real, unattached {@link Session} per client id, as the broker's unit tests make them. Its
-     * constructor is package-private, so this uses reflection. Needed only while {@link Subscription}
-     * holds a session; it goes when a subscription holds a client id.
-     */
-    private static final class Sessions implements AutoCloseable {
-        private final DefaultEventLoop loop = new DefaultEventLoop();
-        private final BrokerContext context = new BrokerContext(BrokerConfig.defaults(), new MemoryStorage(),
-                Clock.systemUTC());
-        private final Map<String, Session> byClientId = new HashMap<>();
-        private final Constructor<Session> constructor;
-
-        Sessions() {
-            try {
-                constructor = Session.class.getDeclaredConstructor(String.class, EventLoop.class, BrokerContext.class);
-                constructor.setAccessible(true);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("Session's constructor is not (String, EventLoop, BrokerContext)", e);
-            }
-        }
-
-        Session session(String clientId) {
-            return byClientId.computeIfAbsent(clientId, id -> {
-                try {
-                    return constructor.newInstance(id, loop, context);
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException("cannot create a session for " + id, e);
-                }
-            });
-        }
-
-        @Override
-        public void close() {
-            loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 }

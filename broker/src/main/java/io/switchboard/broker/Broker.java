@@ -1,37 +1,82 @@
 package io.switchboard.broker;
 
+import io.switchboard.broker.auth.Authenticator;
+import io.switchboard.broker.auth.Authorizer;
 import io.switchboard.broker.config.BrokerConfig;
+import io.switchboard.broker.delivery.Router;
+import io.switchboard.broker.delivery.SharedSubscriptionStrategy;
+import io.switchboard.broker.delivery.Subscriber;
 import io.switchboard.broker.metrics.BrokerMetrics;
+import io.switchboard.broker.protocol.ClientEvents;
+import io.switchboard.broker.protocol.MqttProtocol;
+import io.switchboard.broker.routing.SubscriptionTree;
+import io.switchboard.broker.session.SessionRegistry;
+import io.switchboard.broker.storage.RetainedStore;
 import io.switchboard.broker.storage.Storage;
 import io.switchboard.broker.storage.memory.MemoryStorage;
+import io.switchboard.broker.sys.ClientEventPublisher;
+import io.switchboard.broker.sys.SysPublisher;
 import io.switchboard.broker.transport.MqttServer;
 import java.time.Clock;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running Switchboard broker. Start with {@link #start(BrokerConfig)}; {@link #close()} stops it. */
+/**
+ * A running Switchboard broker: the one place where the parts are built and wired, each given
+ * what it needs through its constructor. Start with {@link #start(BrokerConfig)} or
+ * {@link #builder(BrokerConfig)}; {@link #close()} stops it.
+ */
 public final class Broker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
-    private final BrokerContext context;
+    private final BrokerConfig config;
+    private final Storage storage;
+    private final BrokerMetrics metrics = new BrokerMetrics();
+    private final SubscriptionTree subscriptions = new SubscriptionTree();
+    private final Router router;
+    private final SessionRegistry sessions;
     private final MqttServer server;
+    private final SysPublisher sys;
     private volatile boolean closed;
 
-    private Broker(BrokerContext context) {
-        this.context = context;
-        this.server = new MqttServer(context);
+    private Broker(Builder b) {
+        this.config = b.config;
+        this.storage = b.storage;
+        Clock clock = b.clock;
+        this.router = new Router(subscriptions, storage.retained(), this::subscriber,
+                SharedSubscriptionStrategy.fromConfigName(config.mqtt().sharedSubscriptionStrategy()));
+        this.sessions = new SessionRegistry(config.sessions(), storage.sessions(), subscriptions, router, b.authorizer,
+                metrics, clock);
+        ClientEvents events = config.sys().events() ? new ClientEventPublisher(router) : ClientEvents.NONE;
+        MqttProtocol protocol = new MqttProtocol(config, metrics, clock, sessions, router, storage.retained(),
+                b.authenticator, b.authorizer, events);
+        this.server = new MqttServer(config, protocol, metrics, clock);
+        this.sys = new SysPublisher(config.sys().interval(), metrics, sessions, subscriptions, storage.retained(),
+                router, clock, version());
     }
 
-    /** Starts a broker with in-memory storage and binds its listeners. */
+    /** The broker's version, from its jar's manifest ("dev" when run from classes). */
+    public static String version() {
+        String v = Broker.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    private Subscriber subscriber(String clientId) {
+        return sessions.find(clientId);
+    }
+
+    /** Starts a broker with in-memory storage, no authentication and no authorization, and binds its listeners. */
     public static Broker start(BrokerConfig config) {
-        return start(config, new MemoryStorage());
+        return builder(config).start();
     }
 
     public static Broker start(BrokerConfig config, Storage storage) {
-        Broker broker = new Broker(new BrokerContext(config, storage, Clock.systemUTC()));
-        LOG.info("Storage: {}", storage.describe());
-        broker.server.start();
-        return broker;
+        return builder(config).storage(storage).start();
+    }
+
+    public static Builder builder(BrokerConfig config) {
+        return new Builder(config);
     }
 
     /** The port of a listener by name (the first listener is named "default" unless configured). */
@@ -41,15 +86,36 @@ public final class Broker implements AutoCloseable {
 
     /** The port of the first listener. */
     public int port() {
-        return server.port(context.config().listeners().get(0).name());
+        return server.port(config.listeners().get(0).name());
+    }
+
+    public BrokerConfig config() {
+        return config;
     }
 
     public BrokerMetrics metrics() {
-        return context.metrics();
+        return metrics;
     }
 
-    public BrokerContext context() {
-        return context;
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    public SubscriptionTree subscriptions() {
+        return subscriptions;
+    }
+
+    public RetainedStore retained() {
+        return storage.retained();
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    /** The $SYS statistics publisher (its {@code snapshot()} is what it publishes). */
+    public SysPublisher sys() {
+        return sys;
     }
 
     @Override
@@ -59,9 +125,58 @@ public final class Broker implements AutoCloseable {
         }
         closed = true;
         LOG.info("Stopping: disconnecting clients");
+        sys.close();
         server.stop();
-        context.sessions().all().forEach(s -> s.close());
-        context.storage().close();
+        sessions.all().forEach(s -> s.close());
+        storage.close();
         LOG.info("Stopped");
+    }
+
+    /** What a broker is built from; every part but the configuration has a default. */
+    public static final class Builder {
+        private final BrokerConfig config;
+        private Storage storage;
+        private Authenticator authenticator = Authenticator.ALLOW_ALL;
+        private Authorizer authorizer = Authorizer.ALLOW_ALL;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(BrokerConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        /** Where sessions and retained messages are kept; default in memory. */
+        public Builder storage(Storage s) {
+            this.storage = s;
+            return this;
+        }
+
+        /** Who may connect; default everyone. */
+        public Builder authenticator(Authenticator a) {
+            this.authenticator = Objects.requireNonNull(a, "authenticator");
+            return this;
+        }
+
+        /** What clients may do; default everything. */
+        public Builder authorizer(Authorizer a) {
+            this.authorizer = Objects.requireNonNull(a, "authorizer");
+            return this;
+        }
+
+        public Builder clock(Clock c) {
+            this.clock = Objects.requireNonNull(c, "clock");
+            return this;
+        }
+
+        /** Builds the broker and binds its listeners. */
+        public Broker start() {
+            if (storage == null) {
+                storage = new MemoryStorage();
+            }
+            Broker broker = new Broker(this);
+            LOG.info("Storage: {}", storage.describe());
+            broker.server.start();
+            broker.sys.start();
+            return broker;
+        }
     }
 }

@@ -7,6 +7,7 @@ import io.switchboard.codec.packet.ConnectPacket;
 import io.switchboard.codec.packet.MqttPacket;
 import io.switchboard.codec.wire.VariableByteInteger;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * Frames the byte stream into packets: reads the fixed header, refuses a declared size over the
@@ -17,6 +18,7 @@ import java.util.List;
  */
 public final class MqttFrameDecoder extends ByteToMessageDecoder {
     private final int maxPacketSize;
+    private final LongConsumer bytesRead;
     private MqttVersion version;
     private boolean failed;
 
@@ -25,8 +27,22 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
      * @param version the protocol version, or null on a server, where the CONNECT sets it
      */
     public MqttFrameDecoder(int maxPacketSize, MqttVersion version) {
+        this(maxPacketSize, version, null);
+    }
+
+    /** @param bytesRead told how many bytes arrive, before they are decoded (for traffic counters), or null */
+    public MqttFrameDecoder(int maxPacketSize, MqttVersion version, LongConsumer bytesRead) {
         this.maxPacketSize = maxPacketSize;
         this.version = version;
+        this.bytesRead = bytesRead;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (bytesRead != null && msg instanceof ByteBuf buf) {
+            bytesRead.accept(buf.readableBytes());
+        }
+        super.channelRead(ctx, msg);
     }
 
     @Override

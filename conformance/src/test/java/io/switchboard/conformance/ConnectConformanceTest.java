@@ -41,7 +41,7 @@ class ConnectConformanceTest {
 
     @RegisterExtension
     static EmbeddedBroker broker = new EmbeddedBroker(cfg -> cfg.withMqtt(new MqttConfig(MAX_PACKET_SIZE,
-            RECEIVE_MAXIMUM, null, null, null, TOPIC_ALIAS_MAXIMUM, null, 1, null, null)));
+            RECEIVE_MAXIMUM, null, null, null, TOPIC_ALIAS_MAXIMUM, null, 1, null, null, null, null, null, null, null, null, null)));
 
     /** 3.1.1-style CONNECT bytes with a given protocol name and level; client id "raw", Clean Session 1. */
     private static byte[] rawConnect(String name, int level) {
@@ -162,7 +162,7 @@ class ConnectConformanceTest {
             assertThat(ack.reasonCode()).isEqualTo(ReasonCode.SUCCESS);
             assertThat(ack.properties().assignedClientIdentifier()).isNotBlank();
             String assigned = ack.properties().assignedClientIdentifier();
-            assertThat(broker.broker().context().sessions().get(assigned)).isNotNull();
+            assertThat(broker.broker().sessions().get(assigned)).isNotNull();
         }
     }
 
@@ -200,7 +200,7 @@ class ConnectConformanceTest {
     }
 
     @Test
-    @DisplayName("5.0 CONNACK advertises Maximum Packet Size, Topic Alias Maximum, Receive Maximum, Shared Subscription Available 0 (3.2.2.3)")
+    @DisplayName("5.0 CONNACK advertises Maximum Packet Size, Topic Alias Maximum, Receive Maximum, Shared Subscription Available 1 (3.2.2.3)")
     void connackAdvertisesLimits() {
         try (RawClient c = RawClient.connect(broker.port(), connectPacket(MqttVersion.V5, "cc-props", true, null, 0,
                 null))) {
@@ -208,7 +208,10 @@ class ConnectConformanceTest {
             assertThat(props.maximumPacketSize()).isEqualTo((long) MAX_PACKET_SIZE);
             assertThat(props.topicAliasMaximum()).isEqualTo(TOPIC_ALIAS_MAXIMUM);
             assertThat(props.receiveMaximum()).isEqualTo(RECEIVE_MAXIMUM);
-            assertThat(props.sharedSubscriptionAvailable()).isEqualTo(0);
+            assertThat(props.sharedSubscriptionAvailable()).isEqualTo(1);
+            assertThat(props.wildcardSubscriptionAvailable()).as("absent: available").isNull();
+            assertThat(props.subscriptionIdentifierAvailable()).as("absent: available").isNull();
+            assertThat(props.responseInformation()).as("only when asked for [MQTT-3.1.2-28]").isNull();
             assertThat(props.assignedClientIdentifier()).isNull();
         }
     }
@@ -218,7 +221,7 @@ class ConnectConformanceTest {
     @DisplayName("Will QoS above the maximum QoS: 5.0 CONNACK 0x9B [MQTT-3.2.2-12]; 3.1.1 no return code fits, closed [MQTT-3.2.2-6]")
     void willQosAboveMaximum(MqttVersion v) {
         try (EmbeddedBroker limited = EmbeddedBroker.started(cfg -> cfg.withMqtt(new MqttConfig(null, null, null, 1,
-                null, null, null, null, null, null)));
+                null, null, null, null, null, null, null, null, null, null, null, null, null)));
                 RawClient c = RawClient.connect(limited.port(), connectPacket(v, "cc-wq-" + v, true, null, 0,
                         new Will("cc/will", Payload.utf8("w"), 2, false, Properties.EMPTY)))) {
             if (v.isV5()) {
@@ -235,7 +238,7 @@ class ConnectConformanceTest {
     @DisplayName("retained Will when retain is not available: 5.0 CONNACK 0x9A [MQTT-3.2.2-13]; 3.1.1 closed [MQTT-3.2.2-6]")
     void retainedWillNotAvailable(MqttVersion v) {
         try (EmbeddedBroker limited = EmbeddedBroker.started(cfg -> cfg.withMqtt(new MqttConfig(null, null, null,
-                null, false, null, null, null, null, null)));
+                null, false, null, null, null, null, null, null, null, null, null, null, null, null)));
                 RawClient c = RawClient.connect(limited.port(), connectPacket(v, "cc-wr-" + v, true, null, 0,
                         new Will("cc/will", Payload.utf8("w"), 0, true, Properties.EMPTY)))) {
             if (v.isV5()) {

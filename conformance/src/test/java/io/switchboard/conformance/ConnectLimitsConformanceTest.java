@@ -32,7 +32,7 @@ class ConnectLimitsConformanceTest {
     @RegisterExtension
     static EmbeddedBroker broker = new EmbeddedBroker(cfg -> cfg
             .withMqtt(new MqttConfig(null, null, null, null, null, null, MAX_KEEP_ALIVE, null, MAX_CLIENT_ID_LENGTH,
-                    null))
+                    null, null, null, null, null, null, null, null))
             .withSessions(new SessionConfig(MAX_SESSION_EXPIRY, null, null, null, null)));
 
     /** Sends the CONNECT and returns the CONNACK, whatever its reason code. */
@@ -114,6 +114,35 @@ class ConnectLimitsConformanceTest {
             ConnackPacket ack = connack(c, connectPacket(MqttVersion.V5, "cl-ka-zero", true, null, 0, null));
             assertThat(ack.reasonCode()).isEqualTo(ReasonCode.SUCCESS);
             assertThat(ack.properties().serverKeepAlive()).isEqualTo(MAX_KEEP_ALIVE);
+        }
+    }
+
+    @Test
+    @DisplayName("A CONNACK larger than the client's Maximum Packet Size is not sent [MQTT-3.1.2-24]: CONNACK 0x95"
+            + " without properties, then close, instead of a client left waiting")
+    void connackLargerThanClientMaximum() {
+        try (RawClient c = RawClient.open(broker.port(), MqttVersion.V5)) {
+            // An empty client id makes the broker assign one: the CONNACK would be about 60 bytes.
+            ConnectPacket p = new ConnectPacket(MqttVersion.V5, true, 0, "", null, null, null,
+                    Properties.builder().maximumPacketSize(20L).build());
+            ConnackPacket ack = connack(c, p);
+            assertThat(ack.reasonCode()).isEqualTo(ReasonCode.PACKET_TOO_LARGE);
+            assertThat(Conformance.bytes(ack, MqttVersion.V5).length).isLessThanOrEqualTo(20);
+            expectClosedWithoutPacket(c);
+        }
+        // The session made for the connection (an assigned id) ends with it (expiry 0).
+        org.awaitility.Awaitility.await().atMost(RawClient.TIMEOUT).until(() -> broker.broker().sessions().all()
+                .stream().noneMatch(s -> s.clientId().startsWith("auto-")));
+    }
+
+    @Test
+    @DisplayName("mqtt.maxClientIdLength limits what clients send, not the id the broker assigns [MQTT-3.1.3-6]")
+    void assignedIdIsNotRefusedByTheLimit() {
+        try (RawClient c = RawClient.open(broker.port(), MqttVersion.V5)) {
+            ConnackPacket ack = connack(c, new ConnectPacket(MqttVersion.V5, true, 0, "", null, null, null,
+                    Properties.EMPTY));
+            assertThat(ack.reasonCode()).isEqualTo(ReasonCode.SUCCESS);
+            assertThat(ack.properties().assignedClientIdentifier().length()).isGreaterThan(MAX_CLIENT_ID_LENGTH);
         }
     }
 }

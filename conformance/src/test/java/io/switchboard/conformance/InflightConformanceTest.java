@@ -31,7 +31,7 @@ class InflightConformanceTest {
 
     @RegisterExtension
     static EmbeddedBroker broker = new EmbeddedBroker(cfg -> cfg.withMqtt(
-            new MqttConfig(null, null, MAX_INFLIGHT, null, null, null, null, null, null, null)));
+            new MqttConfig(null, null, MAX_INFLIGHT, null, null, null, null, null, null, null, null, null, null, null, null, null, null)));
 
     private static String t(String name, MqttVersion v) {
         return "inflight/" + name + "/" + v;

@@ -67,7 +67,7 @@ class KeepAliveConformanceTest {
     @DisplayName("5.0 Keep Alive above the server's maximum: Server Keep Alive in CONNACK [MQTT-3.2.2-21], enforced")
     void serverKeepAlive() {
         try (EmbeddedBroker limited = EmbeddedBroker.started(cfg -> cfg.withMqtt(new MqttConfig(null, null, null, null,
-                null, null, 5, null, null, null)));
+                null, null, 5, null, null, null, null, null, null, null, null, null, null)));
                 RawClient c = RawClient.connect(limited.port(), connectPacket(MqttVersion.V5, "ka-server", true, null,
                         60, null))) {
             ConnackPacket ack = c.expect(ConnackPacket.class);
@@ -80,7 +80,7 @@ class KeepAliveConformanceTest {
     @DisplayName("5.0 the Server Keep Alive is what the broker enforces [MQTT-3.2.2-21], [MQTT-3.1.2-22]")
     void serverKeepAliveEnforced() {
         try (EmbeddedBroker limited = EmbeddedBroker.started(cfg -> cfg.withMqtt(new MqttConfig(null, null, null, null,
-                null, null, 1, null, null, null)));
+                null, null, 1, null, null, null, null, null, null, null, null, null, null)));
                 RawClient c = RawClient.connect(limited.port(), connectPacket(MqttVersion.V5, "ka-enforced", true,
                         null, 60, null))) {
             assertThat(c.expect(ConnackPacket.class).properties().serverKeepAlive()).isEqualTo(1);

@@ -289,7 +289,7 @@ class QosFlowConformanceTest {
     class WithSmallLimits {
         @RegisterExtension
         static EmbeddedBroker limited = new EmbeddedBroker(cfg -> cfg.withMqtt(
-                new MqttConfig(1024, 2, null, null, null, null, null, null, null, null)));
+                new MqttConfig(1024, 2, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null)));
 
         @Test
         @DisplayName("5.0: more QoS 2 PUBLISHes awaiting PUBREL than the Receive Maximum -> DISCONNECT 0x93 (section 4.9)")
@@ -341,7 +341,7 @@ class QosFlowConformanceTest {
     class WithoutQos2AndRetain {
         @RegisterExtension
         static EmbeddedBroker limited = new EmbeddedBroker(cfg -> cfg.withMqtt(
-                new MqttConfig(null, null, null, 1, false, null, null, null, null, null)));
+                new MqttConfig(null, null, null, 1, false, null, null, null, null, null, null, null, null, null, null, null, null)));
 
         @ParameterizedTest(name = "MQTT {0}")
         @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})

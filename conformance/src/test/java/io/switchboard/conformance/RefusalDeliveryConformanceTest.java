@@ -36,7 +36,7 @@ class RefusalDeliveryConformanceTest {
 
     @RegisterExtension
     static EmbeddedBroker broker = new EmbeddedBroker(cfg -> cfg.withMqtt(
-            new MqttConfig(null, 2, null, null, null, null, null, null, null, null)));
+            new MqttConfig(null, 2, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null)));
 
     @Test
     @DisplayName("5.0: a client still sending after DISCONNECT 0x93 reads the DISCONNECT, then end of stream")

@@ -254,7 +254,7 @@ class SessionConformanceTest {
             subscribe(c, 1, topic, 1);
             disconnect(c);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> broker.broker().context().sessions().get(id) == null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.broker().sessions().get(id) == null);
         try (RawClient c = connect(broker, persistent(v, id, false), false);
                 RawClient pub = publisher(v, "zero")) {
             publish(pub, topic, 1, 1, "gone");
@@ -272,8 +272,8 @@ class SessionConformanceTest {
             subscribe(c, 1, "ss/expire", 1);
             disconnect(c);
         }
-        assertThat(broker.broker().context().sessions().get(id)).as("kept after disconnection").isNotNull();
-        await().atMost(Duration.ofSeconds(10)).until(() -> broker.broker().context().sessions().get(id) == null);
+        assertThat(broker.broker().sessions().get(id)).as("kept after disconnection").isNotNull();
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.broker().sessions().get(id) == null);
         try (RawClient c = connect(broker, connectPacket(v, id, false, 1L, 0, null), false)) {
             c.expectNothingMore();
         }
@@ -301,7 +301,7 @@ class SessionConformanceTest {
                     Properties.builder().sessionExpiryInterval(0L).build()));
             c.expectClosed();
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> broker.broker().context().sessions().get(id) == null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.broker().sessions().get(id) == null);
         try (RawClient c = connect(broker, persistent(v, id, false), false)) {
             c.expectNothingMore();
         }

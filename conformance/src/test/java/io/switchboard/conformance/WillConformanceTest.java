@@ -57,7 +57,7 @@ class WillConformanceTest {
      */
     private static void expectNoWill(RawClient watcher, String willClientId, String topic) {
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> broker.broker().context().sessions().get(willClientId) == null);
+                .until(() -> broker.broker().sessions().get(willClientId) == null);
         expectMarkerNext(watcher, topic);
     }
 
@@ -225,7 +225,7 @@ class WillConformanceTest {
             RawClient c = connect(broker, connectPacket(v, id, false, 1L, 0, delayedWill(topic, 600)), false);
             c.close();
             receive(w, topic, "delayed"); // within 10 s, not 600 s
-            await().atMost(Duration.ofSeconds(10)).until(() -> broker.broker().context().sessions().get(id) == null);
+            await().atMost(Duration.ofSeconds(10)).until(() -> broker.broker().sessions().get(id) == null);
             expectMarkerNext(w, topic); // published once
         }
     }

@@ -23,7 +23,7 @@ final class Interop {
     /** How many subscriptions held by the broker match a topic name. */
     static int subscriptionsMatching(EmbeddedBroker broker, String topic) {
         AtomicInteger n = new AtomicInteger();
-        broker.broker().context().subscriptions().match(topic, s -> n.incrementAndGet());
+        broker.broker().subscriptions().match(topic, s -> n.incrementAndGet(), g -> n.incrementAndGet());
         return n.get();
     }
 

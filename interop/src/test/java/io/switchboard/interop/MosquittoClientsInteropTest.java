@@ -164,7 +164,7 @@ class MosquittoClientsInteropTest extends HiveMqTestSupport {
         // -E: connect (persistent session), subscribe, and exit once the SUBACK is in.
         run("mosquitto_sub", version, "-c", "-i", id, "-q", "1", "-t", topic, "-E", "-W", "10")
                 .awaitSuccess(EXIT);
-        assertThat(broker.broker().context().sessions().get(id)).isNotNull();
+        assertThat(broker.broker().sessions().get(id)).isNotNull();
         for (int i = 1; i <= 3; i++) {
             pub(version, "-q", "1", "-t", topic, "-m", "queued " + i);
         }

@@ -276,7 +276,7 @@ class PahoInteropTest {
         assertThat(List.of(m1.qos(), m2.qos(), m3.qos())).containsExactly(1, 1, 2);
         // Let the QoS 2 exchange finish (PUBCOMP) before disconnecting: Paho 5 queues a PUBCOMP that
         // races with its DISCONNECT ahead of the next CONNECT and then never sends that CONNECT.
-        await().atMost(TIMEOUT).until(() -> broker.broker().context().sessions().get(id).inflightCount() == 0);
+        await().atMost(TIMEOUT).until(() -> broker.broker().sessions().get(id).inflightCount() == 0);
         again.disconnect();
         assertThat(again.connect(true)).isFalse(); // clean: the session is discarded
     }

@@ -24,7 +24,7 @@ public final class EmbeddedBroker implements BeforeAllCallback, AfterAllCallback
 
     /** A broker whose configuration the function adjusts (from defaults on 127.0.0.1, port 0). */
     public EmbeddedBroker(UnaryOperator<BrokerConfig> customize) {
-        BrokerConfig base = new BrokerConfig(List.of(new ListenerConfig("default", "127.0.0.1", 0)), null, null, 2);
+        BrokerConfig base = new BrokerConfig(List.of(ListenerConfig.tcp("default", "127.0.0.1", 0)), null, null, 2);
         this.config = customize.apply(base);
     }
 

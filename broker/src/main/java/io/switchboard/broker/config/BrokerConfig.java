@@ -10,15 +10,17 @@ import java.util.List;
  * @param mqtt protocol limits and features
  * @param sessions sessions and queues
  * @param eventLoopThreads threads serving connections; 0 means one per core (default)
+ * @param sys the broker's own topics ($SYS statistics and client events)
  */
 public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, SessionConfig sessions,
-        Integer eventLoopThreads) {
+        Integer eventLoopThreads, SysConfig sys) {
 
     public BrokerConfig {
         listeners = listeners == null || listeners.isEmpty() ? List.of(ListenerConfig.defaults())
                 : List.copyOf(listeners);
         mqtt = mqtt == null ? MqttConfig.defaults() : mqtt;
         sessions = sessions == null ? SessionConfig.defaults() : sessions;
+        sys = sys == null ? SysConfig.defaults() : sys;
         eventLoopThreads = Check.range("eventLoopThreads", eventLoopThreads, 0, 0, 1024);
         long names = listeners.stream().map(ListenerConfig::name).distinct().count();
         if (names != listeners.size()) {
@@ -27,8 +29,14 @@ public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, Sess
         }
     }
 
+    /** Without a {@code sys} section: its defaults. */
+    public BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, SessionConfig sessions,
+            Integer eventLoopThreads) {
+        this(listeners, mqtt, sessions, eventLoopThreads, null);
+    }
+
     public static BrokerConfig defaults() {
-        return new BrokerConfig(null, null, null, null);
+        return new BrokerConfig(null, null, null, null, null);
     }
 
     /** A copy whose first listener binds another host and/or port (null keeps the current value). */
@@ -42,14 +50,18 @@ public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, Sess
         }
         List<ListenerConfig> all = new java.util.ArrayList<>(listeners);
         all.set(0, first);
-        return new BrokerConfig(all, mqtt, sessions, eventLoopThreads);
+        return new BrokerConfig(all, mqtt, sessions, eventLoopThreads, sys);
     }
 
     public BrokerConfig withMqtt(MqttConfig m) {
-        return new BrokerConfig(listeners, m, sessions, eventLoopThreads);
+        return new BrokerConfig(listeners, m, sessions, eventLoopThreads, sys);
     }
 
     public BrokerConfig withSessions(SessionConfig s) {
-        return new BrokerConfig(listeners, mqtt, s, eventLoopThreads);
+        return new BrokerConfig(listeners, mqtt, s, eventLoopThreads, sys);
+    }
+
+    public BrokerConfig withSys(SysConfig s) {
+        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, s);
     }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.broker.metrics;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -11,6 +12,16 @@ public final class BrokerMetrics {
     public final LongAdder connectionsClosed = new LongAdder();
     public final LongAdder publishReceived = new LongAdder();
     public final LongAdder publishSent = new LongAdder();
+    /** MQTT bytes read from clients (TLS and WebSocket framing not included). */
+    public final LongAdder bytesReceived = new LongAdder();
+    /** MQTT bytes written to clients. */
+    public final LongAdder bytesSent = new LongAdder();
+    /** Clients connected now (CONNACK 0x00 sent, connection open). */
+    public final AtomicLong clientsConnected = new AtomicLong();
+    /** The most clients connected at once since the broker started. */
+    public final AtomicLong clientsMaximum = new AtomicLong();
+    /** Messages waiting in session queues (not yet sent). */
+    public final LongAdder queuedMessages = new LongAdder();
     /** QoS 1/2 messages (or QoS 0 when queued) not queued because the session queue was full. */
     public final LongAdder droppedQueueFull = new LongAdder();
     /** QoS 0 messages for a session that was offline (and QoS 0 queueing is off). */
@@ -21,6 +32,22 @@ public final class BrokerMetrics {
     public final LongAdder droppedTooLarge = new LongAdder();
     /** QoS 0 messages dropped because the client was not reading fast enough. */
     public final LongAdder droppedSlowConsumer = new LongAdder();
+    /** Messages not delivered because the authorizer no longer lets the subscriber receive them. */
+    public final LongAdder droppedNotAuthorized = new LongAdder();
+    /** PUBLISHes refused by authorization (and to $SYS topics). */
+    public final LongAdder publishDenied = new LongAdder();
+    /** Times a subscriber was declared slow. */
+    public final LongAdder slowSubscribers = new LongAdder();
+    /** Connections refused by a listener's bounds before any MQTT (max connections, pending CONNECTs, rate). */
+    public final LongAdder connectionsRejected = new LongAdder();
+    /** Failed TLS handshakes. */
+    public final LongAdder tlsHandshakeFailures = new LongAdder();
+
+    /** A client connected (CONNACK 0x00 sent). */
+    public void clientConnected() {
+        long now = clientsConnected.incrementAndGet();
+        clientsMaximum.accumulateAndGet(now, Math::max);
+    }
 
     public long connectionsActive() {
         return connectionsOpened.sum() - connectionsClosed.sum();
@@ -28,6 +55,6 @@ public final class BrokerMetrics {
 
     public long droppedTotal() {
         return droppedQueueFull.sum() + droppedOfflineQos0.sum() + droppedExpired.sum() + droppedTooLarge.sum()
-                + droppedSlowConsumer.sum();
+                + droppedSlowConsumer.sum() + droppedNotAuthorized.sum();
     }
 }

@@ -15,10 +15,14 @@ public sealed interface ConnectDecision {
      * @param receiveMaximum the client's Receive Maximum
      * @param maximumPacketSize the client's Maximum Packet Size
      * @param requestProblemInformation whether reason strings and user properties may be sent on acks
+     * @param cleanStart Clean Start (3.1.1: Clean Session)
+     * @param clientTopicAliasMaximum the topic aliases the client accepts from the broker (5.0); 0 for none
+     * @param requestResponseInformation whether the client asked for Response Information (5.0)
      */
     record Accept(String clientId, boolean assigned, int keepAliveSeconds, Integer serverKeepAlive,
             long sessionExpiry, boolean sessionExpiryLowered, int receiveMaximum, long maximumPacketSize,
-            boolean requestProblemInformation) implements ConnectDecision {
+            boolean requestProblemInformation, boolean cleanStart, int clientTopicAliasMaximum,
+            boolean requestResponseInformation) implements ConnectDecision {
     }
 
     /** Refuse with a CONNACK carrying this reason code and reason string. */

@@ -36,14 +36,10 @@ public final class ConnectValidator {
             assigned = true;
         }
         int idLength = clientId.getBytes(StandardCharsets.UTF_8).length;
-        if (idLength > mqtt.maxClientIdLength()) {
+        if (!assigned && idLength > mqtt.maxClientIdLength()) {
+            // The limit is on what clients send; an id the broker assigns is never refused by it.
             return new ConnectDecision.Refuse(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "client identifier of "
                     + idLength + " bytes is longer than the allowed " + mqtt.maxClientIdLength());
-        }
-        if (props.authenticationMethod() != null) {
-            // Enhanced authentication: no method is configured yet (section 4.12).
-            return new ConnectDecision.Refuse(ReasonCode.BAD_AUTHENTICATION_METHOD, "authentication method '"
-                    + props.authenticationMethod() + "' is not supported; no enhanced authentication is configured");
         }
         Will will = c.will();
         if (will != null) {
@@ -71,8 +67,10 @@ public final class ConnectValidator {
         int receiveMaximum = props.receiveMaximum() == null ? 65_535 : props.receiveMaximum();
         long maxPacketSize = props.maximumPacketSize() == null ? Long.MAX_VALUE : props.maximumPacketSize();
         boolean problemInfo = props.requestProblemInformation() == null || props.requestProblemInformation() == 1;
+        int aliases = props.topicAliasMaximum() == null ? 0 : props.topicAliasMaximum();
+        boolean responseInfo = props.requestResponseInformation() != null && props.requestResponseInformation() == 1;
         return new ConnectDecision.Accept(clientId, assigned, keepAlive, serverKeepAlive, expiry, lowered,
-                receiveMaximum, maxPacketSize, problemInfo);
+                receiveMaximum, maxPacketSize, problemInfo, c.cleanStart(), aliases, responseInfo);
     }
 
     private static ConnectDecision.Refuse checkWill(Will will, BrokerConfig config) {

@@ -4,19 +4,21 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.switchboard.broker.BrokerContext;
+import io.switchboard.broker.auth.ClientIdentity;
+import io.switchboard.broker.delivery.CongestionListener;
+import io.switchboard.broker.delivery.Subscriber;
+import io.switchboard.broker.logging.LogText;
+import io.switchboard.broker.message.QueuedMessage;
 import io.switchboard.broker.session.Session;
 import io.switchboard.broker.session.SessionEndpoint;
-import io.switchboard.broker.storage.QueuedMessage;
 import io.switchboard.codec.MqttCodec;
 import io.switchboard.codec.MqttDecodeException;
 import io.switchboard.codec.MqttVersion;
 import io.switchboard.codec.PacketType;
 import io.switchboard.codec.ReasonCode;
+import io.switchboard.codec.packet.AuthPacket;
 import io.switchboard.codec.packet.ConnackPacket;
 import io.switchboard.codec.packet.ConnectPacket;
 import io.switchboard.codec.packet.DisconnectPacket;
@@ -34,6 +36,8 @@ import io.switchboard.codec.property.Properties;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,8 +47,14 @@ import org.slf4j.LoggerFactory;
  * and the one place where a broken rule becomes a CONNACK or DISCONNECT ({@link #close}).
  *
  * <p>Confined to its channel's event loop, which is also the event loop of its session once attached.
+ *
+ * <p>Reading is paused (and packets already read are held, in order) while a decision is pending
+ * (authentication, an asynchronous authorization), while a subscriber this connection published to
+ * is not keeping up (for at most {@code mqtt.slowSubscriberTimeoutMillis}), and while the client
+ * does not take what is written to it.
  */
-public final class MqttConnection extends ChannelInboundHandlerAdapter implements SessionEndpoint {
+public final class MqttConnection extends ChannelInboundHandlerAdapter implements SessionEndpoint,
+        CongestionListener {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnection.class);
     /** How long a refused connection may keep sending after our reason code, before it is closed. */
     private static final long LINGER_MILLIS = 1000;
@@ -53,7 +63,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     enum State {
         /** Waiting for CONNECT. */
         AWAIT_CONNECT,
-        /** CONNECT accepted; the session is being attached; packets are held until CONNACK. */
+        /** CONNECT received; authentication and attaching the session; packets are held until CONNACK. */
         CONNECTING,
         /** CONNACK sent. */
         CONNECTED,
@@ -61,25 +71,56 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         CLOSED
     }
 
-    final BrokerContext broker;
+    final MqttProtocol protocol;
+    final ConnectionTransport transport;
     private ChannelHandlerContext ctx;
     State state = State.AWAIT_CONNECT;
     MqttVersion version;
     ConnectDecision.Accept params;
+    ClientIdentity identity;
     Will will;
     Session session;
     /** Cleared by a normal DISCONNECT ([MQTT-3.1.2-10]) and at broker shutdown. */
     boolean publishWillOnClose = true;
     /** The Session Expiry Interval the CONNECT asked for (5.0), for the rule of section 3.14.2.2.2. */
     long requestedSessionExpiry;
-    final ArrayDeque<MqttPacket> heldUntilConnack = new ArrayDeque<>();
-    final TopicAliases topicAliases;
-    private boolean needsFlush;
-    private ScheduledFuture<?> connectTimeout;
+    /** The enhanced authentication exchange in progress, or null. */
+    AuthExchange auth;
+    /** Authentication Data for the CONNACK of a successful enhanced authentication, or null. */
+    byte[] authSuccessData;
+    /** When CONNACK 0x00 was sent (wall clock), or 0 before; for the disconnected event. */
+    long connectedAtMillis;
+    /** What the client said in its DISCONNECT, for the disconnected event. */
+    ReasonCode closeReasonCode;
+    String closeReason;
 
-    public MqttConnection(BrokerContext broker) {
-        this.broker = broker;
-        this.topicAliases = new TopicAliases(broker.config().mqtt().topicAliasMaximum());
+    /** Packets read while a decision is pending, replayed in order when it is taken. */
+    private ArrayDeque<MqttPacket> held;
+    /** A decision is pending: packets are held. */
+    private boolean awaiting;
+    TopicAliases topicAliases;
+    OutboundTopicAliases outboundAliases;
+    private boolean needsFlush;
+    private ScheduledFuture<?> timer;
+    private long lastReadNanos;
+    private long keepAliveNanos;
+    /** Links of the loop's keep-alive list ({@link KeepAlive}). */
+    MqttConnection keepAlivePrev;
+    MqttConnection keepAliveNext;
+    private boolean sentConnect;
+
+    /** Subscribers that this connection published to and that are not keeping up; reading waits for them. */
+    private Set<Subscriber> waitingFor;
+    /** This client does not take what is written to it: since when (nanoTime), or 0. */
+    private long unwritableSince;
+    /** Declared slow: its QoS 0 messages are dropped until it catches up. */
+    boolean slow;
+    long slowDropped;
+    private ScheduledFuture<?> slowTimer;
+
+    MqttConnection(MqttProtocol protocol, ConnectionTransport transport) {
+        this.protocol = protocol;
+        this.transport = transport;
     }
 
     // ---- lifecycle ----
@@ -91,11 +132,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        broker.metrics().connectionsOpened.increment();
-        int seconds = broker.config().mqtt().connectTimeoutSeconds();
-        connectTimeout = ctx.executor().schedule(() -> {
+        protocol.metrics.connectionsOpened.increment();
+        int seconds = protocol.config.mqtt().connectTimeoutSeconds();
+        timer = ctx.executor().schedule(() -> {
             if (state == State.AWAIT_CONNECT) {
-                LOG.info("Connection {} sent no CONNECT within {} s; closing", remote(), seconds);
                 close(ReasonCode.MAXIMUM_CONNECT_TIME, "no CONNECT within " + seconds + " s");
             }
         }, seconds, TimeUnit.SECONDS);
@@ -107,13 +147,17 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         MqttPacket packet = (MqttPacket) msg;
         switch (state) {
             case AWAIT_CONNECT -> {
-                cancelConnectTimeout();
-                ConnectHandler.onConnect(this, (ConnectPacket) packet);
+                cancelTimer();
+                sentConnect = true;
+                transport.connectReceived(ctx);
+                protocol.connect.onConnect(this, (ConnectPacket) packet);
             }
             case CONNECTING -> {
                 if (packet instanceof ConnectPacket) {
                     close(ReasonCode.PROTOCOL_ERROR, "a second CONNECT was sent"); // [MQTT-3.1.0-2]
-                } else if (heldUntilConnack.size() > broker.config().mqtt().receiveMaximum() + 64) {
+                } else if (packet instanceof AuthPacket a && auth != null && auth.awaitingClient()) {
+                    protocol.connect.onAuth(this, a);
+                } else if (held != null && held.size() > protocol.config.mqtt().receiveMaximum() + 64) {
                     close(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "too many packets sent before CONNACK");
                 } else {
                     if (packet instanceof DisconnectPacket d) {
@@ -122,64 +166,183 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                         publishWillOnClose = version.isV5()
                                 && d.reasonCode() == ReasonCode.DISCONNECT_WITH_WILL_MESSAGE;
                     }
-                    heldUntilConnack.add(packet);
+                    hold(packet);
                 }
             }
-            case CONNECTED -> dispatch(packet);
+            case CONNECTED -> {
+                if (awaiting) {
+                    hold(packet);
+                } else {
+                    dispatch(packet);
+                }
+            }
             case CLOSED -> {
                 // The connection is closing: nothing more is processed.
             }
         }
     }
 
+    private void hold(MqttPacket packet) {
+        if (held == null) {
+            held = new ArrayDeque<>(4);
+        }
+        held.add(packet);
+    }
+
     /** The one switch from packet type to handler. */
     void dispatch(MqttPacket packet) {
         switch (packet.type()) {
-            case PUBLISH -> PublishReceiver.onPublish(this, (PublishPacket) packet);
+            case PUBLISH -> protocol.publishes.onPublish(this, (PublishPacket) packet);
             case PUBACK -> session.onPuback(((PubackPacket) packet).packetId());
             case PUBREC -> {
                 PubrecPacket p = (PubrecPacket) packet;
                 session.onPubrec(p.packetId(), p.reasonCode().isError());
             }
-            case PUBREL -> PublishReceiver.onPubrel(this, (PubrelPacket) packet);
+            case PUBREL -> protocol.publishes.onPubrel(this, (PubrelPacket) packet);
             case PUBCOMP -> session.onPubcomp(((PubcompPacket) packet).packetId());
-            case SUBSCRIBE -> SubscriptionHandler.onSubscribe(this, (SubscribePacket) packet);
-            case UNSUBSCRIBE -> SubscriptionHandler.onUnsubscribe(this, (UnsubscribePacket) packet);
+            case SUBSCRIBE -> protocol.subscriptions.onSubscribe(this, (SubscribePacket) packet);
+            case UNSUBSCRIBE -> protocol.subscriptions.onUnsubscribe(this, (UnsubscribePacket) packet);
             case PINGREQ -> send(PingrespPacket.INSTANCE); // [MQTT-3.12.4-1]
-            case DISCONNECT -> ConnectHandler.onDisconnect(this, (DisconnectPacket) packet);
+            case DISCONNECT -> protocol.connect.onDisconnect(this, (DisconnectPacket) packet);
+            case AUTH -> protocol.connect.onAuth(this, (AuthPacket) packet);
             case CONNECT -> close(ReasonCode.PROTOCOL_ERROR, "a second CONNECT was sent"); // [MQTT-3.1.0-2]
-            case AUTH -> close(ReasonCode.PROTOCOL_ERROR,
-                    "AUTH without an Authentication Method in CONNECT"); // [MQTT-4.12.0-1]
             case CONNACK, SUBACK, UNSUBACK, PINGRESP -> close(ReasonCode.PROTOCOL_ERROR,
                     packet.type() + " is sent by servers, not clients");
         }
     }
 
+    // ---- pending decisions ----
+
+    /** A decision is pending: hold what is read, and stop reading, until {@link #decided()}. */
+    void awaitDecision() {
+        awaiting = true;
+        updateAutoRead();
+    }
+
+    /** The pending decision was taken (on the loop): replay what was held, in order. */
+    void decided() {
+        awaiting = false;
+        replayHeld();
+        updateAutoRead();
+        flush();
+    }
+
+    /** Dispatches held packets until they run out or another decision is pending. */
+    void replayHeld() {
+        MqttPacket p;
+        while (held != null && state == State.CONNECTED && !awaiting && (p = held.poll()) != null) {
+            dispatch(p);
+        }
+        if (held != null && held.isEmpty()) {
+            held = null; // most connections never hold a packet again
+        }
+    }
+
+    // ---- fairness: publishers wait for subscribers that do not keep up ----
+
+    /** A subscriber this connection just published to is not keeping up: read no more until it does. */
+    @Override
+    public void congested(Subscriber s) {
+        if (waitingFor == null) {
+            waitingFor = new HashSet<>(4);
+        }
+        if (waitingFor.add(s)) {
+            EventLoop loop = ctx.channel().eventLoop();
+            updateAutoRead();
+            s.awaitUncongested(() -> loop.execute(() -> stopWaitingFor(s)));
+        }
+    }
+
+    private void stopWaitingFor(Subscriber s) {
+        if (waitingFor != null && waitingFor.remove(s) && waitingFor.isEmpty()) {
+            updateAutoRead();
+        }
+    }
+
+    private void updateAutoRead() {
+        boolean read = state == State.CLOSED
+                || (!awaiting && (waitingFor == null || waitingFor.isEmpty()) && ctx.channel().isWritable());
+        if (ctx.channel().config().isAutoRead() != read) {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
     /**
-     * Back-pressure for a client that sends but does not read: while its output is not being taken
-     * (over {@code mqtt.maxOutboundBytes}), stop reading its input, so acknowledgements cannot pile up
-     * without bound. After a refusal input is still drained (see {@link #closeAfterReply}).
+     * While the client does not take its output (over {@code mqtt.maxOutboundBytes}): stop reading
+     * its input, so acknowledgements cannot pile up, and tell its session, so that publishers wait
+     * for it; after {@code mqtt.slowSubscriberTimeoutMillis} it is declared slow: its QoS 0 messages
+     * are dropped (and counted) and it no longer holds publishers back. After a refusal input is
+     * still drained (see {@link #close}).
      */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable() || state == State.CLOSED);
+        boolean writable = ctx.channel().isWritable();
+        updateAutoRead();
+        if (session != null && state == State.CONNECTED) {
+            if (!writable && unwritableSince == 0) {
+                unwritableSince = System.nanoTime();
+                if (!slow) {
+                    session.connectionCongested(true);
+                    long grace = protocol.config.mqtt().slowSubscriberTimeoutMillis();
+                    slowTimer = ctx.executor().schedule(this::declareSlow, grace, TimeUnit.MILLISECONDS);
+                }
+            } else if (writable && unwritableSince != 0) {
+                unwritableSince = 0;
+                cancel(slowTimer);
+                if (slow) {
+                    slow = false;
+                    LOG.info("Client {} is reading again; {} QoS 0 messages were dropped while it was not",
+                            LogText.escape(clientId()), slowDropped);
+                    slowDropped = 0;
+                }
+                session.connectionCongested(false);
+            }
+        }
         ctx.fireChannelWritabilityChanged();
+    }
+
+    private void declareSlow() {
+        if (unwritableSince == 0 || state != State.CONNECTED || slow) {
+            return;
+        }
+        slow = true;
+        protocol.metrics.slowSubscribers.increment();
+        LOG.info("Client {} has not taken its messages for {} ms; its QoS 0 messages are dropped until it reads"
+                + " again (QoS 1/2 wait in its queue)", LogText.escape(clientId()),
+                protocol.config.mqtt().slowSubscriberTimeoutMillis());
+        session.connectionCongested(false);
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        lastReadNanos = System.nanoTime();
         flush();
         ctx.fireChannelReadComplete();
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            // [MQTT-3.1.2-22] nothing received within 1.5 times the Keep Alive: disconnect.
+    // ---- keep alive ----
+
+    /** [MQTT-3.1.2-22] closes when nothing is received within one and a half times the keep alive. */
+    void startKeepAlive(int keepAliveSeconds) {
+        if (keepAliveSeconds == 0) {
+            return;
+        }
+        keepAliveNanos = TimeUnit.MILLISECONDS.toNanos(keepAliveSeconds * 1500L);
+        lastReadNanos = System.nanoTime();
+        protocol.keepAlive(ctx.channel().eventLoop()).add(this);
+    }
+
+    /** Called by the loop's {@link KeepAlive} sweep. */
+    void checkKeepAlive(long now) {
+        if (state != State.CONNECTED) {
+            return;
+        }
+        if (!ctx.channel().config().isAutoRead()) {
+            // While reading is paused by the broker, what the client sends is not seen: not its fault.
+            lastReadNanos = now;
+        } else if (now - lastReadNanos >= keepAliveNanos) {
             close(ReasonCode.KEEP_ALIVE_TIMEOUT, "no packet received within 1.5 times the keep alive of "
                     + params.keepAliveSeconds() + " s");
-        } else {
-            ctx.fireUserEventTriggered(evt);
         }
     }
 
@@ -192,10 +355,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             }
             close(e.reasonCode(), e.getMessage());
         } else if (c instanceof IOException) {
-            LOG.debug("Connection {} ({}): {}", remote(), clientId(), c.toString());
+            LOG.debug("Connection {} ({}): {}", remote(), LogText.escape(clientId()), c.toString());
             ctx.close();
         } else {
-            LOG.error("Connection {} ({}): unexpected failure", remote(), clientId(), c);
+            LOG.error("Connection {} ({}): unexpected failure", remote(), LogText.escape(clientId()), c);
             close(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "internal error");
         }
     }
@@ -203,27 +366,44 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         state = State.CLOSED;
-        broker.metrics().connectionsClosed.increment();
-        cancelConnectTimeout();
+        protocol.metrics.connectionsClosed.increment();
+        cancelTimer();
+        cancel(slowTimer);
+        if (keepAliveNanos != 0) {
+            protocol.keepAlive(ctx.channel().eventLoop()).remove(this);
+        }
+        held = null;
+        transport.closed(ctx, sentConnect);
         if (session != null) {
             Session s = session;
             session = null;
             s.detach(this, publishWillOnClose ? will : null);
         }
+        if (connectedAtMillis != 0) {
+            protocol.metrics.clientsConnected.decrementAndGet();
+            protocol.events.disconnected(eventClient(), closeReasonCode, closeReason, protocol.clock.millis());
+            connectedAtMillis = 0;
+        }
         ctx.fireChannelInactive();
     }
 
-    private void cancelConnectTimeout() {
-        if (connectTimeout != null) {
-            connectTimeout.cancel(false);
-            connectTimeout = null;
+    private void cancelTimer() {
+        cancel(timer);
+        timer = null;
+    }
+
+    private static void cancel(ScheduledFuture<?> f) {
+        if (f != null) {
+            f.cancel(false);
         }
     }
 
     /**
      * Closes the connection because of {@code reasonCode}: before CONNACK with a CONNACK (5.0, or the
      * 3.1.1 return codes that exist), after it with a DISCONNECT (5.0) or by closing (3.1.1)
-     * ([MQTT-4.13.1-1]). The Will is published unless a normal DISCONNECT cleared it.
+     * ([MQTT-4.13.1-1]). The Will is published unless a normal DISCONNECT cleared it. Then the
+     * transport closes so that the client still reads the reply (half-close, close_notify, Close
+     * frame), reads and ignores what the client still sends for up to a second, and closes.
      */
     void close(ReasonCode reasonCode, String reason) {
         if (state == State.CLOSED) {
@@ -231,9 +411,14 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
         boolean beforeConnack = state != State.CONNECTED;
         state = State.CLOSED;
-        heldUntilConnack.clear();
-        LOG.info("Closing connection {} (client {}, MQTT {}): {}: {}", remote(), clientId(),
-                version == null ? "?" : version, reasonCode, reason);
+        held = null;
+        if (closeReasonCode == null) {
+            closeReasonCode = reasonCode;
+            closeReason = reason;
+        }
+        protocol.refusals.info(LOG, remote(), "Closing connection {} (client {}, MQTT {}, listener {}): {}: {}",
+                remote(), LogText.escape(clientId()), version == null ? "?" : version, transport.listener(),
+                reasonCode, LogText.escape(reason));
         MqttPacket reply = null;
         if (beforeConnack && version != null) {
             if (version.isV5() && reasonCode.allowedIn(PacketType.CONNACK)) {
@@ -245,24 +430,19 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             ReasonCode code = reasonCode.allowedIn(PacketType.DISCONNECT) ? reasonCode : ReasonCode.UNSPECIFIED_ERROR;
             reply = new DisconnectPacket(code, reasonString(reason));
         }
-        if (reply != null && ctx.channel().isActive()) {
-            ctx.writeAndFlush(MqttCodec.encode(reply, version, ctx.alloc())).addListener(f -> closeAfterReply());
-        } else {
-            ctx.close();
+        if (reply != null && params != null && encodedSize(reply) > params.maximumPacketSize()) {
+            // [MQTT-3.1.2-24] not even a refusal may exceed the client's Maximum Packet Size: without
+            // its reason string, or not at all.
+            reply = reply instanceof ConnackPacket ? new ConnackPacket(false, reasonCode, Properties.EMPTY)
+                    : new DisconnectPacket(((DisconnectPacket) reply).reasonCode(), Properties.EMPTY);
+            if (encodedSize(reply) > params.maximumPacketSize()) {
+                reply = null;
+            }
         }
-    }
-
-    /**
-     * Closes after a CONNACK or DISCONNECT that refuses: first only our sending side, then, once the
-     * client closes too or after {@link #LINGER_MILLIS}, the whole connection. Closing both ways at
-     * once would make the kernel answer a client that is still sending with a reset, which discards
-     * the unread reason code on the client's side. Input meanwhile is read and ignored (state CLOSED).
-     */
-    private void closeAfterReply() {
         ctx.channel().config().setAutoRead(true);
-        if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
-            duplex.shutdownOutput().addListener(f ->
-                    ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS));
+        if (reply != null && ctx.channel().isActive()) {
+            ctx.writeAndFlush(MqttCodec.encode(reply, version, ctx.alloc()))
+                    .addListener(f -> transport.closeAfterReply(ctx, LINGER_MILLIS));
         } else {
             ctx.close();
         }
@@ -277,7 +457,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         };
     }
 
-    /** Closes at broker shutdown: DISCONNECT 0x8B in 5.0, and no Will. */
+    /** Closes at broker shutdown: DISCONNECT 0x8B in 5.0, and no Will. On the connection's loop. */
     public void shutdown() {
         publishWillOnClose = false;
         if (state == State.CONNECTED || state == State.CONNECTING) {
@@ -294,13 +474,23 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         ByteBuf buf = MqttCodec.encode(packet, version, ctx.alloc());
         if (params != null && buf.readableBytes() > params.maximumPacketSize()) {
             // [MQTT-3.1.2-24] never send a packet larger than the client's Maximum Packet Size.
-            LOG.warn("Client {}: {} of {} bytes exceeds its Maximum Packet Size of {}; not sent", clientId(),
-                    packet.type(), buf.readableBytes(), params.maximumPacketSize());
+            protocol.refusals.info(LOG, remote(), "Client {}: {} of {} bytes exceeds its Maximum Packet Size of {};"
+                    + " not sent", LogText.escape(clientId()), packet.type(), buf.readableBytes(),
+                    params.maximumPacketSize());
             buf.release();
             return;
         }
-        ctx.write(buf, ctx.voidPromise());
-        needsFlush = true;
+        write(buf);
+    }
+
+    /** The size of a packet once encoded for this client. */
+    int encodedSize(MqttPacket packet) {
+        ByteBuf buf = MqttCodec.encode(packet, version, ctx.alloc());
+        try {
+            return buf.readableBytes();
+        } finally {
+            buf.release();
+        }
     }
 
     /**
@@ -331,7 +521,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public int sendQuota() {
-        return Math.min(params.receiveMaximum(), broker.config().mqtt().maxInflight());
+        return Math.min(params.receiveMaximum(), protocol.config.mqtt().maxInflight());
     }
 
     @Override
@@ -340,6 +530,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             needsFlush = false;
             ctx.flush();
         }
+    }
+
+    /** The client as lifecycle events describe it (built when needed, not kept: memory per connection). */
+    ClientEvents.Client eventClient() {
+        return new ClientEvents.Client(params.clientId(), version, String.valueOf(remote()), transport.listener(),
+                params.cleanStart(), params.sessionExpiry(), connectedAtMillis);
     }
 
     // ---- session endpoint ----
@@ -351,7 +547,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void attached(Session s, boolean sessionPresent) {
-        ConnectHandler.onAttached(this, s, sessionPresent);
+        protocol.connect.onAttached(this, s, sessionPresent);
     }
 
     @Override
@@ -365,17 +561,27 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
+    public ClientIdentity identity() {
+        return identity;
+    }
+
+    @Override
     public String clientId() {
         return params == null ? null : params.clientId();
     }
 
     void write(ByteBuf buf) {
+        protocol.metrics.bytesSent.add(buf.readableBytes());
         ctx.write(buf, ctx.voidPromise());
         needsFlush = true;
     }
 
     ChannelHandlerContext context() {
         return ctx;
+    }
+
+    boolean isActive() {
+        return ctx.channel().isActive();
     }
 
     SocketAddress remote() {

@@ -1,7 +1,10 @@
 package io.switchboard.broker.protocol;
 
+import io.switchboard.broker.auth.Authorizer;
 import io.switchboard.broker.config.MqttConfig;
-import io.switchboard.broker.delivery.Message;
+import io.switchboard.broker.delivery.Router;
+import io.switchboard.broker.message.Message;
+import io.switchboard.broker.metrics.BrokerMetrics;
 import io.switchboard.broker.routing.Topics;
 import io.switchboard.broker.session.Session;
 import io.switchboard.codec.ReasonCode;
@@ -12,14 +15,30 @@ import io.switchboard.codec.packet.PubrecPacket;
 import io.switchboard.codec.packet.PubrelPacket;
 import io.switchboard.codec.property.Properties;
 import io.switchboard.codec.wire.MqttStrings;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
-/** PUBLISH from a client (admission, routing, acknowledgement) and PUBREL. */
+/** PUBLISH from a client (admission, authorization, routing, acknowledgement) and PUBREL. One per broker. */
 final class PublishReceiver {
-    private PublishReceiver() {
+    /** Topics under this prefix are the broker's own. */
+    static final String SYS_PREFIX = "$SYS/";
+
+    private final MqttConfig mqtt;
+    private final Router router;
+    private final Authorizer authorizer;
+    private final BrokerMetrics metrics;
+    private final Clock clock;
+
+    PublishReceiver(MqttConfig mqtt, Router router, Authorizer authorizer, BrokerMetrics metrics, Clock clock) {
+        this.mqtt = mqtt;
+        this.router = router;
+        this.authorizer = authorizer;
+        this.metrics = metrics;
+        this.clock = clock;
     }
 
-    static void onPublish(MqttConnection c, PublishPacket p) {
-        MqttConfig mqtt = c.broker.config().mqtt();
+    void onPublish(MqttConnection c, PublishPacket p) {
         boolean v5 = c.version.isV5();
         Properties props = p.properties();
         String topic;
@@ -84,14 +103,69 @@ final class PublishReceiver {
                 return;
             }
         }
-        c.broker.metrics().publishReceived.increment();
-        Message message = Message.fromPublish(p, topic, c.clientId(), c.broker.clock().millis());
-        int matched = c.broker.router().publish(message);
+        if (topic.startsWith(SYS_PREFIX)) {
+            deny(c, p, "topics under $SYS/ are published by the broker only");
+            return;
+        }
+        if (authorizer == Authorizer.ALLOW_ALL) {
+            route(c, p, topic);
+            return;
+        }
+        CompletionStage<Boolean> decision = authorizer.mayPublish(c.identity, topic, p.qos(), p.retain());
+        CompletableFuture<Boolean> f = decision.toCompletableFuture();
+        if (f.isDone() && !f.isCompletedExceptionally()) {
+            decide(c, p, topic, f.join());
+            return;
+        }
+        // Asynchronous: hold what the client sends next, so that messages keep their order.
+        c.awaitDecision();
+        var loop = c.eventLoop();
+        decision.whenComplete((allowed, error) -> loop.execute(() -> {
+            if (c.state != MqttConnection.State.CONNECTED) {
+                return;
+            }
+            decide(c, p, topic, error == null && Boolean.TRUE.equals(allowed));
+            c.decided();
+        }));
+    }
+
+    private void decide(MqttConnection c, PublishPacket p, String topic, boolean allowed) {
+        if (allowed) {
+            route(c, p, topic);
+        } else {
+            deny(c, p, "not authorized to publish to '" + topic + "'");
+        }
+    }
+
+    /**
+     * A PUBLISH the client may not make: 5.0 acknowledges it with 0x87 (Not authorized); 3.1.1 has
+     * no such code, so it is acknowledged and dropped. QoS 0 is dropped. Counted either way.
+     */
+    private void deny(MqttConnection c, PublishPacket p, String reason) {
+        metrics.publishDenied.increment();
+        if (p.qos() == 0) {
+            return;
+        }
+        if (c.version.isV5()) {
+            acknowledge(c, p, ReasonCode.NOT_AUTHORIZED, reason);
+            return;
+        }
+        if (p.qos() == 2) {
+            c.session.addPendingPubrel(p.packetId());
+        }
+        acknowledge(c, p, ReasonCode.SUCCESS, null);
+    }
+
+    private void route(MqttConnection c, PublishPacket p, String topic) {
+        metrics.publishReceived.increment();
+        Message message = Message.fromPublish(p, topic, c.clientId(), clock.millis());
+        int matched = router.publish(message, c);
         if (p.qos() > 0) {
             if (p.qos() == 2) {
-                session.addPendingPubrel(p.packetId());
+                c.session.addPendingPubrel(p.packetId());
             }
-            acknowledge(c, p, matched == 0 && v5 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS, null);
+            acknowledge(c, p, matched == 0 && c.version.isV5() ? ReasonCode.NO_MATCHING_SUBSCRIBERS
+                    : ReasonCode.SUCCESS, null);
         }
     }
 
@@ -104,7 +178,7 @@ final class PublishReceiver {
         }
     }
 
-    static void onPubrel(MqttConnection c, PubrelPacket p) {
+    void onPubrel(MqttConnection c, PubrelPacket p) {
         boolean found = c.session.release(p.packetId());
         // [MQTT-4.3.3-11] PUBREL is answered with PUBCOMP; 0x92 when the id was not pending (5.0).
         c.send(found || !c.version.isV5() ? new PubcompPacket(p.packetId())

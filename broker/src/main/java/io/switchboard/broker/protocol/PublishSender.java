@@ -1,16 +1,17 @@
 package io.switchboard.broker.protocol;
 
 import io.netty.buffer.ByteBuf;
-import io.switchboard.broker.delivery.Message;
-import io.switchboard.broker.storage.QueuedMessage;
+import io.netty.channel.Channel;
+import io.switchboard.broker.message.Message;
+import io.switchboard.broker.message.QueuedMessage;
 import io.switchboard.codec.MqttCodec;
 import io.switchboard.codec.packet.PublishPacket;
 import io.switchboard.codec.property.Properties;
 
 /**
  * PUBLISH to a client: the per-subscriber packet over the shared message (remaining expiry,
- * subscription identifiers), the client's Maximum Packet Size, and the slow-consumer bound.
- * The mirror of {@link PublishReceiver}; runs on the connection's event loop.
+ * subscription identifiers, topic alias), the client's Maximum Packet Size, and the slow-consumer
+ * bound. The mirror of {@link PublishReceiver}; runs on the connection's event loop.
  */
 final class PublishSender {
     private PublishSender() {
@@ -22,35 +23,48 @@ final class PublishSender {
      */
     static boolean send(MqttConnection c, QueuedMessage m, int packetId, boolean dup) {
         Message message = m.message();
+        Channel ch = c.context().channel();
+        if (m.qos() == 0 && (c.slow || ch.bytesBeforeWritable() > c.protocol.outboundHardLimit)) {
+            // A client declared slow (not reading for mqtt.slowSubscriberTimeoutMillis), or so far behind
+            // that its buffer reached the hard bound: QoS 0 is dropped, counted, and logged once per episode.
+            c.slowDropped++;
+            c.protocol.metrics.droppedSlowConsumer.increment();
+            return true;
+        }
         Properties props = message.properties();
+        String topic = message.topic();
+        OutboundTopicAliases.Use alias = null;
         if (c.version.isV5()) {
-            Long remaining = message.remainingExpirySeconds(c.broker.clock().millis());
-            if (remaining != null || !m.subscriptionIds().isEmpty()) {
+            Long remaining = message.remainingExpirySeconds(c.protocol.clock.millis());
+            alias = c.outboundAliases == null ? null : c.outboundAliases.use(topic);
+            if (remaining != null || !m.subscriptionIds().isEmpty() || alias != null) {
                 Properties.Builder b = props.toBuilder();
                 if (remaining != null) {
                     b.messageExpiryInterval(remaining); // [MQTT-3.3.2-6]
                 }
                 b.subscriptionIdentifiers(m.subscriptionIds()); // [MQTT-3.3.4-3]
+                if (alias != null) {
+                    b.topicAlias(alias.alias()); // [MQTT-3.3.2-8] never above the client's Topic Alias Maximum
+                    if (!alias.sendTopic()) {
+                        topic = "";
+                    }
+                }
                 props = b.build();
             }
         }
-        PublishPacket p = new PublishPacket(message.topic(), m.qos(), m.retain(), dup, packetId, props,
-                message.payload());
+        PublishPacket p = new PublishPacket(topic, m.qos(), m.retain(), dup, packetId, props, message.payload());
         ByteBuf buf = MqttCodec.encode(p, c.version, c.context().alloc());
         if (buf.readableBytes() > c.params.maximumPacketSize()) {
             // [MQTT-3.1.2-24] / [MQTT-3.1.2-25] too large for the client: discarded as if delivered.
             buf.release();
-            c.broker.metrics().droppedTooLarge.increment();
+            if (alias != null && alias.sendTopic()) {
+                c.outboundAliases.notSent(message.topic());
+            }
+            c.protocol.metrics.droppedTooLarge.increment();
             return false;
         }
-        if (m.qos() == 0 && !c.context().channel().isWritable()) {
-            // Over mqtt.maxOutboundBytes: QoS 0 is dropped for a client that is not keeping up.
-            buf.release();
-            c.broker.metrics().droppedSlowConsumer.increment();
-            return true;
-        }
         c.write(buf);
-        c.broker.metrics().publishSent.increment();
+        c.protocol.metrics.publishSent.increment();
         return true;
     }
 }

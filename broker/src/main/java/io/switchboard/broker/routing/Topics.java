@@ -60,6 +60,40 @@ public final class Topics {
     }
 
     /**
+     * Checks a Shared Subscription {@code $share/{ShareName}/{filter}} (section 4.8.2); null when
+     * valid. The caller has already checked it with {@link #checkFilter}.
+     */
+    public static String checkShared(String filter) {
+        int slash = filter.indexOf('/', SHARED_PREFIX.length());
+        String shareName = slash < 0 ? filter.substring(SHARED_PREFIX.length())
+                : filter.substring(SHARED_PREFIX.length(), slash);
+        if (shareName.isEmpty()) {
+            // [MQTT-4.8.2-1] the ShareName MUST be at least one character long.
+            return "the shared subscription '" + filter + "' has an empty share name; use $share/{name}/{filter}";
+        }
+        if (shareName.indexOf('+') >= 0 || shareName.indexOf('#') >= 0) {
+            // [MQTT-4.8.2-2] the ShareName MUST NOT contain "/", "+" or "#".
+            return "the share name '" + shareName + "' contains a wildcard; it must not contain '/', '+' or '#'";
+        }
+        if (slash < 0 || slash == filter.length() - 1) {
+            // [MQTT-4.8.2-2] the ShareName MUST be followed by "/" and a Topic Filter.
+            return "the shared subscription '" + filter + "' has no topic filter after the share name;"
+                    + " use $share/{name}/{filter}";
+        }
+        return null;
+    }
+
+    /** The share name of a valid shared subscription filter. */
+    public static String shareName(String sharedFilter) {
+        return sharedFilter.substring(SHARED_PREFIX.length(), sharedFilter.indexOf('/', SHARED_PREFIX.length()));
+    }
+
+    /** The topic filter of a valid shared subscription filter, or the filter itself when it is not shared. */
+    public static String topicFilter(String filter) {
+        return isShared(filter) ? filter.substring(filter.indexOf('/', SHARED_PREFIX.length()) + 1) : filter;
+    }
+
+    /**
      * Whether a filter matches a topic name. A filter starting with a wildcard does not match a
      * topic starting with '$' ([MQTT-4.7.2-1]).
      */
@@ -103,5 +137,35 @@ public final class Topics {
             f = fEnd + 1;
             t = tEnd + 1;
         }
+    }
+
+    /**
+     * A value (a client id) as exactly one topic level: {@code %}, {@code /}, {@code +} and
+     * {@code #} are percent-encoded ({@code %25}, {@code %2F}, {@code %2B}, {@code %23}); all
+     * else is kept.
+     */
+    public static String encodeLevel(String value) {
+        StringBuilder sb = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            String esc = switch (c) {
+                case '%' -> "%25";
+                case '/' -> "%2F";
+                case '+' -> "%2B";
+                case '#' -> "%23";
+                default -> null;
+            };
+            if (esc != null && sb == null) {
+                sb = new StringBuilder(value.length() + 8).append(value, 0, i);
+            }
+            if (sb != null) {
+                if (esc != null) {
+                    sb.append(esc);
+                } else {
+                    sb.append(c);
+                }
+            }
+        }
+        return sb == null ? value : sb.toString();
     }
 }

@@ -1,9 +1,9 @@
 package io.switchboard.broker.session;
 
-import io.switchboard.broker.BrokerContext;
+import io.switchboard.broker.logging.LogText;
 import io.switchboard.broker.storage.InflightMessage;
 import io.switchboard.broker.storage.MessageQueue;
-import io.switchboard.broker.storage.QueuedMessage;
+import io.switchboard.broker.message.QueuedMessage;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,29 +21,30 @@ final class Outbox {
 
     private final String clientId;
     private final MessageQueue queue;
-    private final BrokerContext broker;
+    private final SessionServices services;
     private int lastPacketId;
     /**
      * Ids of messages in flight from an earlier connection that are not yet resent on this one,
      * oldest first: the send quota is re-initialized per connection (section 4.9), so on resume only
      * as many PUBLISHes as the client's Receive Maximum allows are resent, the rest as acks come.
      */
-    private final LinkedHashSet<Integer> resendLater = new LinkedHashSet<>();
+    private LinkedHashSet<Integer> resendLater = EMPTY;
+    private static final LinkedHashSet<Integer> EMPTY = new LinkedHashSet<>(0);
 
-    Outbox(String clientId, MessageQueue queue, BrokerContext broker) {
+    Outbox(String clientId, MessageQueue queue, SessionServices services) {
         this.clientId = clientId;
         this.queue = queue;
-        this.broker = broker;
+        this.services = services;
     }
 
     void deliver(QueuedMessage m, SessionEndpoint connection) {
-        if (m.message().isExpired(broker.clock().millis())) {
-            broker.metrics().droppedExpired.increment();
+        if (m.message().isExpired(services.clock().millis())) {
+            services.metrics().droppedExpired.increment();
             return;
         }
         if (connection == null) {
-            if (m.qos() == 0 && !broker.config().sessions().queueQos0()) {
-                broker.metrics().droppedOfflineQos0.increment();
+            if (m.qos() == 0 && !services.config().queueQos0()) {
+                services.metrics().droppedOfflineQos0.increment();
                 return;
             }
             enqueue(m);
@@ -59,16 +60,17 @@ final class Outbox {
     }
 
     private void enqueue(QueuedMessage m) {
-        var limits = broker.config().sessions();
+        var limits = services.config();
         if (queue.waitingCount() >= limits.maxQueuedMessages()
                 || queue.waitingBytes() + m.message().weight() > limits.maxQueuedBytes()) {
             // Policy: when the queue is full the newest message is dropped (as Mosquitto does).
-            broker.metrics().droppedQueueFull.increment();
-            LOG.debug("Client {}: queue full ({} messages, {} bytes), dropping message to '{}'", clientId,
-                    queue.waitingCount(), queue.waitingBytes(), m.message().topic());
+            services.metrics().droppedQueueFull.increment();
+            LOG.debug("Client {}: queue full ({} messages, {} bytes), dropping message to '{}'", LogText.escape(clientId),
+                    queue.waitingCount(), queue.waitingBytes(), LogText.escape(m.message().topic()));
             return;
         }
         queue.append(m);
+        services.metrics().queuedMessages.increment();
     }
 
     private void sendInflight(QueuedMessage m, SessionEndpoint connection) {
@@ -91,13 +93,13 @@ final class Outbox {
     }
 
     /** QoS 1/2 messages sent on this connection and not yet acknowledged: what the send quota counts. */
-    private int unacknowledged() {
+    int unacknowledged() {
         return queue.inflightCount() - resendLater.size();
     }
 
     /** Resends held-back in-flight messages, then sends queued ones, while the client's Receive Maximum allows. */
     private void pump(SessionEndpoint connection) {
-        long now = broker.clock().millis();
+        long now = services.clock().millis();
         while (connection != null && unacknowledged() < connection.sendQuota()) {
             if (!resendLater.isEmpty()) {
                 Integer id = resendLater.iterator().next();
@@ -109,8 +111,9 @@ final class Outbox {
             if (m == null) {
                 return;
             }
+            services.metrics().queuedMessages.decrement();
             if (m.message().isExpired(now)) {
-                broker.metrics().droppedExpired.increment();
+                services.metrics().droppedExpired.increment();
             } else if (m.qos() == 0) {
                 connection.sendPublish(m, 0, false);
             } else {
@@ -121,12 +124,15 @@ final class Outbox {
 
     /** After CONNACK on a resumed session: resend what is in flight ([MQTT-4.4.0-1]), then the queue. */
     void resume(SessionEndpoint connection) {
-        resendLater.clear();
+        resendLater = EMPTY;
         List<InflightMessage> inflight = new ArrayList<>(queue.inflight());
         for (InflightMessage m : inflight) {
             if (m.released()) {
                 connection.sendPubrel(m.packetId(), true); // counts against the quota until PUBCOMP
             } else {
+                if (resendLater == EMPTY) {
+                    resendLater = new LinkedHashSet<>();
+                }
                 resendLater.add(m.packetId());
             }
         }
@@ -142,7 +148,7 @@ final class Outbox {
     void onPuback(int packetId, SessionEndpoint connection) {
         InflightMessage m = queue.inflight(packetId);
         if (m == null || m.message().qos() != 1) {
-            LOG.debug("Client {}: PUBACK for unknown packet id {}", clientId, packetId);
+            LOG.debug("Client {}: PUBACK for unknown packet id {}", LogText.escape(clientId), packetId);
             return;
         }
         queue.removeInflight(packetId);
@@ -169,10 +175,42 @@ final class Outbox {
     void onPubcomp(int packetId, SessionEndpoint connection) {
         InflightMessage m = queue.inflight(packetId);
         if (m == null || !m.released()) {
-            LOG.debug("Client {}: PUBCOMP for unknown packet id {}", clientId, packetId);
+            LOG.debug("Client {}: PUBCOMP for unknown packet id {}", LogText.escape(clientId), packetId);
             return;
         }
         queue.removeInflight(packetId);
         pump(connection);
+    }
+
+    /**
+     * Hands the messages chosen for this session as a member of a shared group, and not yet received
+     * by the client, to other members of their groups (section 4.8.2): called when the connection is
+     * lost or the session ends. A QoS 2 message the client has acknowledged with PUBREC stays (it
+     * was received). Messages whose group has no other member stay here.
+     */
+    void handOverShared() {
+        for (InflightMessage m : new ArrayList<>(queue.inflight())) {
+            if (m.message().sharedFilter() != null && !m.released()
+                    && services.router().redeliverShared(m.message(), clientId)) {
+                queue.removeInflight(m.packetId());
+                resendLater.remove(m.packetId());
+            }
+        }
+        int waiting = queue.waitingCount();
+        for (int i = 0; i < waiting; i++) {
+            QueuedMessage m = queue.poll();
+            if (m.sharedFilter() == null || !services.router().redeliverShared(m, clientId)) {
+                queue.append(m); // kept, in order
+            } else {
+                services.metrics().queuedMessages.decrement();
+            }
+        }
+    }
+
+    /** Drops everything queued and in flight (the session ended or started clean). */
+    void clear() {
+        services.metrics().queuedMessages.add(-queue.waitingCount());
+        queue.clear();
+        resendLater = EMPTY;
     }
 }

@@ -1,24 +1,28 @@
 package io.switchboard.broker.session;
 
+import io.switchboard.broker.logging.LogText;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.netty.util.internal.PlatformDependent;
-import io.switchboard.broker.BrokerContext;
-import io.switchboard.broker.delivery.Message;
+import io.switchboard.broker.auth.Authorizer;
+import io.switchboard.broker.auth.ClientIdentity;
+import io.switchboard.broker.delivery.Subscriber;
+import io.switchboard.broker.message.Message;
+import io.switchboard.broker.message.QueuedMessage;
 import io.switchboard.broker.routing.Subscription;
 import io.switchboard.broker.storage.MessageQueue;
-import io.switchboard.broker.storage.QueuedMessage;
 import io.switchboard.broker.storage.SessionRecord;
 import io.switchboard.codec.packet.Will;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,40 +33,58 @@ import org.slf4j.LoggerFactory;
  * <p>Thread confinement: all state is touched only on the session's event loop, which is the loop
  * of the connection last attached to it. Other threads reach the session through {@link #execute},
  * a mailbox drained in order on the current loop; when a connection on another loop attaches, the
- * session moves there, and the mailbox follows it, so the order of tasks is never broken.
+ * session moves there, and the mailbox follows it, so the order of tasks is never broken. The few
+ * volatile fields ({@link #online()}, {@link #unacknowledged()}, {@link #congested()}) are hints
+ * other threads read.
  */
-public final class Session {
+public final class Session implements Subscriber {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     private static final int DRAIN_BATCH = 1024;
     public static final long NEVER_EXPIRES = 0xFFFF_FFFFL;
 
     private final String clientId;
-    private final BrokerContext broker;
+    private final SessionServices services;
     private final MessageQueue queue;
     private final Outbox outbox;
-    private final Queue<Runnable> mailbox = PlatformDependent.newMpscQueue();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /** Tasks from other threads. A linked queue: an idle session holds one node, not a chunk of slots. */
+    private final Queue<Runnable> mailbox = new ConcurrentLinkedQueue<>();
+    /** 1 while a drain is scheduled; a field updater rather than an AtomicBoolean saves 16 bytes a session. */
+    private volatile int drainScheduled;
+    private static final AtomicIntegerFieldUpdater<Session> DRAIN_SCHEDULED =
+            AtomicIntegerFieldUpdater.newUpdater(Session.class, "drainScheduled");
     private volatile EventLoop loop;
+
+    // Read by other threads: hints for routing.
+    private volatile boolean online;
+    private volatile int unacknowledged;
+    /** The attached connection is not taking what is written to it (and is not yet declared slow). */
+    private volatile boolean connectionCongested;
+    /** The last drain left tasks behind: the mailbox grows faster than this loop serves it. */
+    private volatile boolean backlogged;
+    /** Publishers waiting for this session to keep up again; guarded by {@code this}. */
+    private List<Runnable> waiters;
 
     // Confined to the session's event loop from here on.
     private SessionEndpoint connection;
     private SessionEndpoint attaching;
+    /** Who the client last authenticated as, for the authorization of each delivery. */
+    private ClientIdentity identity;
     private boolean everAttached;
     private boolean ended;
     private long expiryIntervalSeconds;
-    private final Map<String, Subscription> subscriptions = new HashMap<>();
-    private final Set<Integer> pendingPubrel = new HashSet<>();
+    private Map<String, Subscription> subscriptions = Map.of();
+    private Set<Integer> pendingPubrel = Set.of();
     private long generation;
     private ScheduledFuture<?> expiryTimer;
     private Will pendingWill;
     private ScheduledFuture<?> willTimer;
 
-    Session(String clientId, EventLoop loop, BrokerContext broker) {
+    Session(String clientId, EventLoop loop, SessionServices services) {
         this.clientId = clientId;
         this.loop = loop;
-        this.broker = broker;
-        this.queue = broker.storage().sessions().queue(clientId);
-        this.outbox = new Outbox(clientId, queue, broker);
+        this.services = services;
+        this.queue = services.store().queue(clientId);
+        this.outbox = new Outbox(clientId, queue, services);
     }
 
     public String clientId() {
@@ -81,7 +103,7 @@ public final class Session {
     }
 
     private void scheduleDrain() {
-        if (drainScheduled.compareAndSet(false, true)) {
+        if (DRAIN_SCHEDULED.compareAndSet(this, 0, 1)) {
             loop.execute(this::drain);
         }
     }
@@ -92,7 +114,7 @@ public final class Session {
             current.execute(this::drain);
             return;
         }
-        drainScheduled.set(false);
+        drainScheduled = 0;
         SessionEndpoint flushed = connection;
         boolean moved = false;
         for (int n = 0; n < DRAIN_BATCH; n++) {
@@ -103,7 +125,7 @@ public final class Session {
             try {
                 task.run();
             } catch (RuntimeException e) {
-                LOG.error("Session {}: task failed", clientId, e);
+                LOG.error("Session {}: task failed", LogText.escape(clientId), e);
             }
             if (loop != current) {
                 moved = true; // the session moved to another loop; the rest of the mailbox runs there
@@ -118,7 +140,14 @@ public final class Session {
         if (!moved && connection != null && connection != flushed) {
             connection.flush();
         }
-        if (!mailbox.isEmpty()) {
+        boolean more = !mailbox.isEmpty();
+        if (backlogged != more) {
+            backlogged = more;
+            if (!more) {
+                wakeWaitersIfUncongested();
+            }
+        }
+        if (more) {
             scheduleDrain();
         }
     }
@@ -127,21 +156,81 @@ public final class Session {
         assert loop.inEventLoop() : "session " + clientId + " touched outside its event loop";
     }
 
+    // ---- Subscriber: what the router sees (any thread) ----
+
+    @Override
+    public void deliver(QueuedMessage m) {
+        execute(() -> accept(m));
+    }
+
+    @Override
+    public boolean online() {
+        return online;
+    }
+
+    @Override
+    public int unacknowledged() {
+        return unacknowledged;
+    }
+
+    @Override
+    public boolean congested() {
+        return connectionCongested || backlogged;
+    }
+
+    @Override
+    public void awaitUncongested(Runnable wakeUp) {
+        synchronized (this) {
+            if (congested()) {
+                if (waiters == null) {
+                    waiters = new ArrayList<>(2);
+                }
+                waiters.add(wakeUp);
+                return;
+            }
+        }
+        wakeUp.run();
+    }
+
+    /**
+     * The attached connection stopped (true) or resumed (false) taking what is written to it, or was
+     * declared slow (false: it no longer holds publishers back). On the session's loop.
+     */
+    public void connectionCongested(boolean congested) {
+        connectionCongested = congested;
+        if (!congested) {
+            wakeWaitersIfUncongested();
+        }
+    }
+
+    private void wakeWaitersIfUncongested() {
+        List<Runnable> woken;
+        synchronized (this) {
+            if (waiters == null || congested()) {
+                return;
+            }
+            woken = waiters;
+            waiters = null;
+        }
+        woken.forEach(Runnable::run);
+    }
+
     // ---- attach and detach ----
 
     /** Attaches a connection, taking the session over from any connection attached before. */
     void attach(AttachRequest request) {
         assertOnLoop();
         if (ended) {
-            broker.sessions().attach(request); // expired meanwhile: start again with a new session
+            services.registry().attach(request); // expired meanwhile: start again with a new session
             return;
         }
         cancel(expiryTimer);
         SessionEndpoint old = connection != null ? connection : attaching;
         connection = null;
         attaching = null;
+        online = false;
         if (old != null) {
-            LOG.info("Client {}: session taken over by a new connection", clientId);
+            LOG.debug("Client {}: session taken over by a new connection", LogText.escape(clientId));
             Will will = old.takenOver();
             if (will != null) {
                 willLost(will);
@@ -172,9 +261,13 @@ public final class Session {
         }
         attaching = null;
         connection = endpoint;
+        // Kept only when an authorizer decides on each delivery.
+        identity = services.authorizer() == Authorizer.ALLOW_ALL ? null : endpoint.identity();
+        online = true;
         endpoint.attached(this, present);
         if (connection == endpoint) {
             outbox.resume(endpoint);
+            unacknowledged = outbox.unacknowledged();
         }
     }
 
@@ -189,6 +282,8 @@ public final class Session {
         }
         connection = null;
         attaching = null;
+        online = false;
+        connectionCongested(false);
         if (will != null) {
             willLost(will);
         }
@@ -196,12 +291,16 @@ public final class Session {
             end();
             return;
         }
+        // Messages chosen for this member of a shared group go to another member rather than wait.
+        outbox.handOverShared();
+        unacknowledged = 0;
         persist();
         if (expiryIntervalSeconds != NEVER_EXPIRES) {
             long g = generation;
             expiryTimer = loop.schedule(() -> execute(() -> {
                 if (g == generation && connection == null && attaching == null && !ended) {
-                    LOG.info("Client {}: session expired after {} s", clientId, expiryIntervalSeconds);
+                    // DEBUG: a client can make as many sessions as it likes; one line each would flood the log.
+                    LOG.debug("Client {}: session expired after {} s", LogText.escape(clientId), expiryIntervalSeconds);
                     end();
                 }
             }), expiryIntervalSeconds, TimeUnit.SECONDS);
@@ -221,20 +320,21 @@ public final class Session {
     void end() {
         ended = true;
         firePendingWill();
+        outbox.handOverShared();
         discardState();
-        broker.storage().sessions().delete(clientId);
+        services.store().delete(clientId);
         // Last: until now a new connection finds this (ended) session and retries; after this it
         // creates a new one, which must not see this session's stored state.
-        broker.sessions().remove(this);
+        services.registry().remove(this);
     }
 
     private void discardState() {
         for (Subscription s : subscriptions.values()) {
-            broker.subscriptions().remove(this, s.filter());
+            services.subscriptions().remove(clientId, s.filter());
         }
-        subscriptions.clear();
-        queue.clear();
-        pendingPubrel.clear();
+        subscriptions = Map.of();
+        outbox.clear();
+        pendingPubrel = Set.of();
     }
 
     /** Drops everything when the broker stops, publishing nothing. */
@@ -277,33 +377,43 @@ public final class Session {
     }
 
     private void publishWill(Will will) {
-        LOG.debug("Client {}: publishing Will to '{}'", clientId, will.topic());
-        broker.router().publish(Message.fromWill(will, clientId, broker.clock().millis()));
+        LOG.debug("Client {}: publishing Will to '{}'", LogText.escape(clientId), LogText.escape(will.topic()));
+        services.router().publish(Message.fromWill(will, clientId, services.clock().millis()));
     }
 
     // ---- outbound messages ----
 
-    /** Delivers a message to this session: sent now, queued, or dropped and counted. */
-    public void deliver(QueuedMessage m) {
+    /** Delivers a message on the session's loop: sent now, queued, or dropped and counted. */
+    private void accept(QueuedMessage m) {
         assertOnLoop();
-        if (!ended) {
-            outbox.deliver(m, connection);
+        if (ended) {
+            return;
         }
+        Authorizer authorizer = services.authorizer();
+        if (authorizer != Authorizer.ALLOW_ALL && identity != null && !authorizer.mayReceive(identity, m.message().topic())) {
+            services.metrics().droppedNotAuthorized.increment(); // rights taken away stop the flow at once
+            return;
+        }
+        outbox.deliver(m, connection);
+        unacknowledged = outbox.unacknowledged();
     }
 
     /** PUBACK from the client. */
     public void onPuback(int packetId) {
         outbox.onPuback(packetId, connection);
+        unacknowledged = outbox.unacknowledged();
     }
 
     /** PUBREC from the client; an error reason code ends the exchange (section 4.3.3). */
     public void onPubrec(int packetId, boolean error) {
         outbox.onPubrec(packetId, error, connection);
+        unacknowledged = outbox.unacknowledged();
     }
 
     /** PUBCOMP from the client. */
     public void onPubcomp(int packetId) {
         outbox.onPubcomp(packetId, connection);
+        unacknowledged = outbox.unacknowledged();
     }
 
     public int inflightCount() {
@@ -322,12 +432,15 @@ public final class Session {
     }
 
     public void addPendingPubrel(int packetId) {
+        if (pendingPubrel.isEmpty()) {
+            pendingPubrel = new HashSet<>(4);
+        }
         pendingPubrel.add(packetId);
     }
 
     /** PUBREL: releases the id; false when it was not pending. */
     public boolean release(int packetId) {
-        return pendingPubrel.remove(packetId);
+        return !pendingPubrel.isEmpty() && pendingPubrel.remove(packetId);
     }
 
     public int pendingPubrelCount() {
@@ -338,24 +451,39 @@ public final class Session {
 
     /** Adds or replaces a subscription; true when one with the same filter existed ([MQTT-3.8.4-3]). */
     public boolean subscribe(Subscription s) {
-        Subscription previous = subscriptions.put(s.filter(), s);
-        broker.subscriptions().add(s);
+        Subscription previous;
+        if (subscriptions.isEmpty() || (subscriptions.size() == 1 && subscriptions.containsKey(s.filter()))) {
+            // One subscription (the usual device) is an immutable one-entry map: a HashMap costs ~130 bytes.
+            previous = subscriptions.isEmpty() ? null : subscriptions.get(s.filter());
+            subscriptions = Map.of(s.filter(), s);
+        } else {
+            if (!(subscriptions instanceof HashMap)) {
+                subscriptions = new HashMap<>(subscriptions);
+            }
+            previous = subscriptions.put(s.filter(), s);
+        }
+        services.subscriptions().add(s);
         persist();
         return previous != null;
     }
 
     /** Removes a subscription; false when none existed. */
     public boolean unsubscribe(String filter) {
-        if (subscriptions.remove(filter) == null) {
+        if (!subscriptions.containsKey(filter)) {
             return false;
         }
-        broker.subscriptions().remove(this, filter);
+        if (subscriptions.size() == 1) {
+            subscriptions = Map.of();
+        } else {
+            subscriptions.remove(filter);
+        }
+        services.subscriptions().remove(clientId, filter);
         persist();
         return true;
     }
 
     public Map<String, Subscription> subscriptions() {
-        return java.util.Collections.unmodifiableMap(subscriptions);
+        return Collections.unmodifiableMap(subscriptions);
     }
 
     private void persist() {
@@ -367,7 +495,7 @@ public final class Session {
             subs.add(new SessionRecord.SubscriptionRecord(s.filter(), s.qos(), s.noLocal(), s.retainAsPublished(),
                     s.retainHandling(), s.subscriptionId()));
         }
-        broker.storage().sessions().save(new SessionRecord(clientId, expiryIntervalSeconds, subs, pendingPubrel));
+        services.store().save(new SessionRecord(clientId, expiryIntervalSeconds, subs, pendingPubrel));
     }
 
     private static void cancel(ScheduledFuture<?> f) {

@@ -1,7 +1,8 @@
 package io.switchboard.broker.session;
 
 import io.netty.channel.EventLoop;
-import io.switchboard.broker.storage.QueuedMessage;
+import io.switchboard.broker.auth.ClientIdentity;
+import io.switchboard.broker.message.QueuedMessage;
 import io.switchboard.codec.packet.Will;
 
 /**
@@ -37,4 +38,7 @@ public interface SessionEndpoint {
     Will takenOver();
 
     String clientId();
+
+    /** Who the client authenticated as. */
+    ClientIdentity identity();
 }

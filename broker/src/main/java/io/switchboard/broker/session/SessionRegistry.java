@@ -1,6 +1,14 @@
 package io.switchboard.broker.session;
 
-import io.switchboard.broker.BrokerContext;
+import io.switchboard.broker.auth.Authorizer;
+import io.switchboard.broker.config.SessionConfig;
+import io.switchboard.broker.delivery.Router;
+import io.switchboard.broker.delivery.Subscriber;
+import io.switchboard.broker.delivery.Subscribers;
+import io.switchboard.broker.metrics.BrokerMetrics;
+import io.switchboard.broker.routing.SubscriptionTree;
+import io.switchboard.broker.storage.SessionStore;
+import java.time.Clock;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -8,18 +16,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * Sessions by client id. Attaching goes through the session's own event loop, so two connections
  * with one client id are served one after the other and the later one takes the session over.
  */
-public final class SessionRegistry {
+public final class SessionRegistry implements Subscribers {
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
-    private final BrokerContext broker;
+    private final SessionServices services;
 
-    public SessionRegistry(BrokerContext broker) {
-        this.broker = broker;
+    public SessionRegistry(SessionConfig config, SessionStore store, SubscriptionTree subscriptions, Router router,
+            Authorizer authorizer, BrokerMetrics metrics, Clock clock) {
+        this.services = new SessionServices(this, config, store, subscriptions, router, authorizer, metrics, clock);
     }
 
     /** Finds or creates the session and attaches the connection to it; any thread. */
     public void attach(AttachRequest request) {
         Session session = sessions.computeIfAbsent(request.clientId(),
-                id -> new Session(id, request.endpoint().eventLoop(), broker));
+                id -> new Session(id, request.endpoint().eventLoop(), services));
         session.execute(() -> session.attach(request));
     }
 
@@ -29,6 +38,11 @@ public final class SessionRegistry {
     }
 
     public Session get(String clientId) {
+        return sessions.get(clientId);
+    }
+
+    @Override
+    public Subscriber find(String clientId) {
         return sessions.get(clientId);
     }
 

@@ -1,5 +1,7 @@
 package io.switchboard.broker.storage;
 
+import io.switchboard.broker.message.QueuedMessage;
+
 /**
  * A QoS 1 or 2 message sent to a client and not yet acknowledged.
  *

@@ -1,5 +1,7 @@
 package io.switchboard.broker.storage;
 
+import io.switchboard.broker.message.QueuedMessage;
+
 import java.util.Collection;
 
 /**
@@ -16,7 +18,7 @@ public interface MessageQueue {
 
     int waitingCount();
 
-    /** Sum of {@link io.switchboard.broker.delivery.Message#weight()} over waiting messages. */
+    /** Sum of {@link io.switchboard.broker.message.Message#weight()} over waiting messages. */
     long waitingBytes();
 
     /** Records (or replaces) a message in flight. */

@@ -1,6 +1,6 @@
 package io.switchboard.broker.storage;
 
-import io.switchboard.broker.delivery.Message;
+import io.switchboard.broker.message.Message;
 import java.util.List;
 
 /**

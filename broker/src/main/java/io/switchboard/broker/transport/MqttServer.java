@@ -3,7 +3,6 @@ package io.switchboard.broker.transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -11,11 +10,14 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.switchboard.broker.BrokerContext;
+import io.switchboard.broker.config.BrokerConfig;
 import io.switchboard.broker.config.ListenerConfig;
+import io.switchboard.broker.logging.RateLimitedLog;
+import io.switchboard.broker.metrics.BrokerMetrics;
 import io.switchboard.broker.protocol.MqttConnection;
-import io.switchboard.codec.MqttFrameDecoder;
+import io.switchboard.broker.protocol.MqttProtocol;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,73 +25,90 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The MQTT listeners: one acceptor thread, one event loop per core (or as configured) serving the
- * connections. Each connection's pipeline is: frame decoder, then {@link MqttConnection}.
+ * The listeners: one acceptor thread, one event loop per core (or as configured) serving the
+ * connections of every listener. Each listener builds its own pipeline ({@link Listener}).
  */
 public final class MqttServer {
     private static final Logger LOG = LoggerFactory.getLogger(MqttServer.class);
 
-    private final BrokerContext broker;
+    private final BrokerConfig config;
+    private final MqttProtocol protocol;
+    private final BrokerMetrics metrics;
+    private final RateLimitedLog log;
+    private final Clock clock;
     private final Transport transport = Transport.detect();
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workers;
     private final ChannelGroup connections = new DefaultChannelGroup("mqtt", GlobalEventExecutor.INSTANCE);
-    private final Map<String, Channel> listeners = new LinkedHashMap<>();
+    private final Map<String, Channel> bound = new LinkedHashMap<>();
 
-    public MqttServer(BrokerContext broker) {
-        this.broker = broker;
-        int threads = broker.config().eventLoopThreads() == 0 ? Runtime.getRuntime().availableProcessors()
-                : broker.config().eventLoopThreads();
+    public MqttServer(BrokerConfig config, MqttProtocol protocol, BrokerMetrics metrics, Clock clock) {
+        this.config = config;
+        this.protocol = protocol;
+        this.metrics = metrics;
+        this.log = new RateLimitedLog(clock);
+        this.clock = clock;
+        int threads = config.eventLoopThreads() == 0 ? Runtime.getRuntime().availableProcessors()
+                : config.eventLoopThreads();
         this.acceptors = transport.newGroup(1, new DefaultThreadFactory("sb-accept"));
         this.workers = transport.newGroup(threads, new DefaultThreadFactory("sb-loop"));
     }
 
     /** Binds every listener; fails with a message naming the listener and address when one cannot bind. */
     public void start() {
-        for (ListenerConfig l : broker.config().listeners()) {
+        if (config.listeners().stream().anyMatch(ListenerConfig::secure)) {
+            LOG.info("TLS engine: {}", TlsContexts.engine());
+        }
+        int maxOutbound = config.mqtt().maxOutboundBytes();
+        for (ListenerConfig l : config.listeners()) {
+            Listener listener;
+            try {
+                listener = new Listener(l, protocol, metrics, log, connections, config.mqtt().maxPacketSize(), clock);
+            } catch (RuntimeException e) {
+                stop();
+                throw e;
+            }
             ServerBootstrap b = new ServerBootstrap()
                     .group(acceptors, workers)
                     .channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
-                    // A client is "slow" (QoS 0 dropped) once this much waits for its socket.
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
-                            broker.config().mqtt().maxOutboundBytes() / 2, broker.config().mqtt().maxOutboundBytes()))
-                    .childHandler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            connections.add(ch);
-                            ch.pipeline()
-                                    .addLast("frames", new MqttFrameDecoder(broker.config().mqtt().maxPacketSize(), null))
-                                    .addLast("mqtt", new MqttConnection(broker));
-                        }
-                    });
+                    // Past the high mark a client is "not keeping up": its publishers wait (MqttConnection).
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                            new WriteBufferWaterMark(maxOutbound / 2, maxOutbound))
+                    .childHandler(listener);
             ChannelFuture f = b.bind(l.host(), l.port()).awaitUninterruptibly();
             if (!f.isSuccess()) {
                 stop();
                 throw new IllegalStateException("listener '" + l.name() + "' cannot listen on " + l.host() + ":"
                         + l.port() + ": " + f.cause().getMessage(), f.cause());
             }
-            listeners.put(l.name(), f.channel());
-            InetSocketAddress bound = (InetSocketAddress) f.channel().localAddress();
-            LOG.info("Listening for MQTT on {}:{} (listener '{}', {} transport)", bound.getHostString(),
-                    bound.getPort(), l.name(), transport.name());
+            bound.put(l.name(), f.channel());
+            InetSocketAddress address = (InetSocketAddress) f.channel().localAddress();
+            LOG.info("Listening for MQTT{} on {}:{}{} (listener '{}', {}, {} transport)",
+                    switch (l.type()) {
+                        case "tls" -> " over TLS";
+                        case "ws" -> " over WebSocket";
+                        case "wss" -> " over WebSocket and TLS";
+                        default -> "";
+                    }, address.getHostString(), address.getPort(), l.webSocket() ? l.path() : "", l.name(),
+                    l.type(), transport.name());
         }
     }
 
     /** The port a listener is bound to. */
     public int port(String listener) {
-        Channel ch = listeners.get(listener);
+        Channel ch = bound.get(listener);
         if (ch == null) {
-            throw new IllegalArgumentException("no listener named '" + listener + "'; listeners: " + listeners.keySet());
+            throw new IllegalArgumentException("no listener named '" + listener + "'; listeners: " + bound.keySet());
         }
         return ((InetSocketAddress) ch.localAddress()).getPort();
     }
 
     /** Stops accepting, sends every client DISCONNECT 0x8B (5.0), closes, and stops the event loops. */
     public void stop() {
-        listeners.values().forEach(ch -> ch.close().awaitUninterruptibly());
+        bound.values().forEach(ch -> ch.close().awaitUninterruptibly());
         for (Channel ch : connections) {
             MqttConnection c = ch.pipeline().get(MqttConnection.class);
             if (c != null) {

@@ -10,7 +10,7 @@ class ConfigLoaderTest {
     @Test
     void emptyFileGivesDefaults() {
         BrokerConfig c = ConfigLoader.parse("", "test.yaml");
-        assertThat(c.listeners()).containsExactly(new ListenerConfig("default", "127.0.0.1", 1883));
+        assertThat(c.listeners()).containsExactly(ListenerConfig.tcp("default", "127.0.0.1", 1883));
         assertThat(c.mqtt().maxQos()).isEqualTo(2);
         assertThat(c.sessions().maxQueuedMessages()).isEqualTo(1000);
     }
@@ -31,7 +31,7 @@ class ConfigLoaderTest {
                   queueQos0: true
                 eventLoopThreads: 3
                 """, "test.yaml");
-        assertThat(c.listeners()).containsExactly(new ListenerConfig("tcp", "0.0.0.0", 1884));
+        assertThat(c.listeners()).containsExactly(ListenerConfig.tcp("tcp", "0.0.0.0", 1884));
         assertThat(c.mqtt().maxQos()).isEqualTo(1);
         assertThat(c.mqtt().retainAvailable()).isFalse();
         assertThat(c.mqtt().maxPacketSize()).isEqualTo(4096);

@@ -56,7 +56,7 @@ class ConnectValidatorTest {
     @Test
     void willAboveMaximumQosIsRefused() {
         // [MQTT-3.2.2-12]
-        BrokerConfig cfg = DEFAULTS.withMqtt(new MqttConfig(null, null, null, 1, null, null, null, null, null, null));
+        BrokerConfig cfg = DEFAULTS.withMqtt(new MqttConfig(null, null, null, 1, null, null, null, null, null, null, null, null, null, null, null, null, null));
         Will will = new Will("w", Payload.utf8("x"), 2, false, Properties.EMPTY);
         var d = ConnectValidator.validate(connect(MqttVersion.V5, "c", true, will, Properties.EMPTY), cfg, IDS);
         assertThat(((ConnectDecision.Refuse) d).reasonCode()).isEqualTo(ReasonCode.QOS_NOT_SUPPORTED);
@@ -70,16 +70,8 @@ class ConnectValidatorTest {
     }
 
     @Test
-    void authenticationMethodIsRefusedWithBadAuthenticationMethod() {
-        var d = ConnectValidator.validate(connect(MqttVersion.V5, "c", true, null,
-                Properties.builder().authenticationMethod("SCRAM-SHA-1").build()), DEFAULTS, IDS);
-        assertThat(((ConnectDecision.Refuse) d).reasonCode()).isEqualTo(ReasonCode.BAD_AUTHENTICATION_METHOD);
-        assertThat(((ConnectDecision.Refuse) d).reason()).contains("SCRAM-SHA-1");
-    }
-
-    @Test
     void keepAboveServerMaximumGetsServerKeepAlive() {
-        BrokerConfig cfg = DEFAULTS.withMqtt(new MqttConfig(null, null, null, null, null, null, 10, null, null, null));
+        BrokerConfig cfg = DEFAULTS.withMqtt(new MqttConfig(null, null, null, null, null, null, 10, null, null, null, null, null, null, null, null, null, null));
         var d = (ConnectDecision.Accept) ConnectValidator.validate(
                 connect(MqttVersion.V5, "c", true, null, Properties.EMPTY), cfg, IDS);
         assertThat(d.keepAliveSeconds()).isEqualTo(10);

@@ -9,22 +9,20 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import io.switchboard.broker.session.Session;
-import io.switchboard.broker.session.TestSessions;
 import org.junit.jupiter.api.Test;
 
 class SubscriptionTreeTest {
     private final SubscriptionTree tree = new SubscriptionTree();
 
-    private static final Session SESSION = TestSessions.create("tree-test");
+    private static final String CLIENT = "tree-test";
 
     private static Subscription sub(String filter) {
-        return new Subscription(SESSION, filter, 1, false, false, 0, 0);
+        return new Subscription(CLIENT, filter, 1, false, false, 0, 0);
     }
 
     private List<String> matching(String topic) {
         List<String> out = new ArrayList<>();
-        tree.match(topic, s -> out.add(s.filter()));
+        tree.match(topic, s -> out.add(s.filter()), g -> out.add(g.sharedFilter()));
         return out;
     }
 
@@ -42,7 +40,7 @@ class SubscriptionTreeTest {
                 if (Topics.matches(f, topic)) {
                     expected.add(f);
                 }
-                t.match(topic, s -> actual.add(s.filter()));
+                t.match(topic, s -> actual.add(s.filter()), g -> actual.add(g.sharedFilter()));
             }
             assertThat(actual).as("topic %s", topic).containsExactlyInAnyOrderElementsOf(expected);
         }
@@ -53,8 +51,8 @@ class SubscriptionTreeTest {
         tree.add(sub("a/b/c"));
         assertThat(tree.size()).isEqualTo(1);
         assertThat(matching("a/b/c")).containsExactly("a/b/c");
-        assertThat(tree.remove(SESSION, "a/b/c")).isTrue();
-        assertThat(tree.remove(SESSION, "a/b/c")).isFalse();
+        assertThat(tree.remove(CLIENT, "a/b/c")).isTrue();
+        assertThat(tree.remove(CLIENT, "a/b/c")).isFalse();
         assertThat(tree.size()).isZero();
         assertThat(matching("a/b/c")).isEmpty();
     }
@@ -72,7 +70,7 @@ class SubscriptionTreeTest {
                     if (r.nextBoolean()) {
                         tree.add(sub(f));
                     } else {
-                        tree.remove(SESSION, f);
+                        tree.remove(CLIENT, f);
                     }
                 }
             } catch (Throwable t) {
@@ -84,7 +82,7 @@ class SubscriptionTreeTest {
         pool.execute(() -> {
             try {
                 for (int i = 0; i < 20_000; i++) {
-                    tree.match("t/" + (i % 50) + "/x", s -> { });
+                    tree.match("t/" + (i % 50) + "/x", s -> { }, g -> { });
                 }
             } catch (Throwable t) {
                 errors.add(t);
@@ -95,5 +93,31 @@ class SubscriptionTreeTest {
         assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
         pool.shutdown();
         assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void sharedSubscriptionsFormOneGroupPerShareNameAndFilter() {
+        // Section 4.8.2: $share/{ShareName}/{filter}; each group is matched once, whatever its size.
+        tree.add(new Subscription("a", "$share/g1/s/+", 1, false, false, 0, 0));
+        tree.add(new Subscription("b", "$share/g1/s/+", 1, false, false, 0, 0));
+        tree.add(new Subscription("c", "$share/g2/s/+", 1, false, false, 0, 0));
+        tree.add(new Subscription("a", "s/+", 1, false, false, 0, 0));
+        List<String> ordinary = new ArrayList<>();
+        List<SharedGroup> groups = new ArrayList<>();
+        tree.match("s/x", s -> ordinary.add(s.clientId()), groups::add);
+        assertThat(ordinary).containsExactly("a");
+        assertThat(groups).extracting(SharedGroup::sharedFilter)
+                .containsExactlyInAnyOrder("$share/g1/s/+", "$share/g2/s/+");
+        assertThat(tree.group("$share/g1/s/+").members()).extracting(Subscription::clientId)
+                .containsExactly("a", "b");
+        assertThat(tree.size()).isEqualTo(4);
+        assertThat(tree.remove("a", "$share/g1/s/+")).isTrue();
+        assertThat(tree.group("$share/g1/s/+").members()).extracting(Subscription::clientId).containsExactly("b");
+        assertThat(tree.remove("b", "$share/g1/s/+")).isTrue();
+        assertThat(tree.group("$share/g1/s/+")).isNull();
+        assertThat(tree.remove("c", "$share/g2/s/+")).isTrue();
+        assertThat(tree.remove("a", "s/+")).isTrue();
+        assertThat(tree.size()).isZero();
+        assertThat(matching("s/x")).isEmpty();
     }
 }

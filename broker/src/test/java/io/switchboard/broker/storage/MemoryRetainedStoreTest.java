@@ -2,7 +2,7 @@ package io.switchboard.broker.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.switchboard.broker.delivery.Message;
+import io.switchboard.broker.message.Message;
 import io.switchboard.broker.storage.memory.MemoryStorage;
 import io.switchboard.codec.packet.Payload;
 import io.switchboard.codec.property.Properties;

@@ -1,6 +1,6 @@
 package io.switchboard.broker.storage.memory;
 
-import io.switchboard.broker.delivery.Message;
+import io.switchboard.broker.message.Message;
 import io.switchboard.broker.routing.TopicLevelNode;
 import io.switchboard.broker.storage.RetainedStore;
 import java.util.ArrayDeque;
@@ -14,12 +14,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Expired messages are skipped on read and removed then.
  */
 final class MemoryRetainedStore implements RetainedStore {
-    private final Node root = new Node();
+    private final Node root = new Node("");
     private final Object writeLock = new Object();
     private final AtomicInteger size = new AtomicInteger();
 
     private static final class Node extends TopicLevelNode<Node> {
         volatile Message message;
+
+        Node(String level) {
+            super(level);
+        }
 
         @Override
         protected boolean holdsNothing() {
@@ -32,7 +36,7 @@ final class MemoryRetainedStore implements RetainedStore {
         synchronized (writeLock) {
             Node node = root;
             for (String level : message.topic().split("/", -1)) {
-                node = node.children.computeIfAbsent(level, k -> new Node());
+                node = node.childOrCreate(level, Node::new);
             }
             if (node.message == null) {
                 size.incrementAndGet();
@@ -95,21 +99,21 @@ final class MemoryRetainedStore implements RetainedStore {
                 if (!top) {
                     add(node.message, now, out, expired);
                 }
-                node.children.forEach((name, child) -> {
+                node.forEachChild((name, child) -> {
                     // [MQTT-4.7.2-1] wildcards at the first level do not match topics starting with '$'.
                     if (!(top && name.startsWith("$"))) {
                         collectAll(child, now, out, expired);
                     }
                 });
             } else if (level.equals("+")) {
-                node.children.forEach((name, child) -> {
+                node.forEachChild((name, child) -> {
                     if (!(top && name.startsWith("$"))) {
                         nodes.push(child);
                         depths.push(i + 1);
                     }
                 });
             } else {
-                Node child = node.children.get(level);
+                Node child = node.child(level);
                 if (child != null) {
                     nodes.push(child);
                     depths.push(i + 1);
@@ -124,7 +128,7 @@ final class MemoryRetainedStore implements RetainedStore {
         while (!pending.isEmpty()) {
             Node node = pending.pop();
             add(node.message, now, out, expired);
-            node.children.values().forEach(pending::push);
+            node.forEachChild((name, child) -> pending.push(child));
         }
     }
 

@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Session records and queues in maps. */
 final class MemorySessionStore implements SessionStore {
     private final ConcurrentHashMap<String, SessionRecord> records = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, MemoryMessageQueue> queues = new ConcurrentHashMap<>();
 
     @Override
     public void save(SessionRecord record) {
@@ -19,11 +18,7 @@ final class MemorySessionStore implements SessionStore {
 
     @Override
     public void delete(String clientId) {
-        records.remove(clientId);
-        MemoryMessageQueue q = queues.remove(clientId);
-        if (q != null) {
-            q.clear();
-        }
+        records.remove(clientId); // the queue is the session's own object: it goes with the session
     }
 
     @Override
@@ -33,6 +28,7 @@ final class MemorySessionStore implements SessionStore {
 
     @Override
     public MessageQueue queue(String clientId) {
-        return queues.computeIfAbsent(clientId, id -> new MemoryMessageQueue());
+        // In memory the queue lives as long as the session that holds it; nothing else needs to find it.
+        return new MemoryMessageQueue();
     }
 }

@@ -1,4 +1,4 @@
-package io.switchboard.broker.delivery;
+package io.switchboard.broker.message;
 
 import io.switchboard.codec.packet.Payload;
 import io.switchboard.codec.packet.PublishPacket;

@@ -1,0 +1,30 @@
+package io.switchboard.broker.auth;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Decides who may connect. Called on a connection's event loop; it must not block it: anything
+ * slow (a password hash, a remote lookup) runs elsewhere and completes the returned stage later,
+ * on any thread. The broker holds the connection's packets meanwhile.
+ *
+ * <p>Enhanced authentication (5.0, section 4.12): a CONNECT carrying an Authentication Method that
+ * {@link #supportsMethod} accepts is handed to {@link #authenticate}; a {@link AuthOutcome.Continue}
+ * outcome sends AUTH 0x18 and feeds the client's next AUTH to its continuation, until success or
+ * failure. A connected client may re-authenticate (AUTH 0x19) with the same method; the attempt then
+ * has {@code reauthentication} set. A CONNECT whose method no authenticator supports gets CONNACK
+ * 0x8C (Bad authentication method).
+ */
+public interface Authenticator {
+
+    /** Lets every client in, and supports no enhanced authentication method. */
+    Authenticator ALLOW_ALL = attempt -> CompletableFuture.completedFuture(AuthOutcome.success());
+
+    /** Authenticates a CONNECT (or a re-authentication). */
+    CompletionStage<AuthOutcome> authenticate(ConnectAttempt attempt);
+
+    /** Whether this authenticator handles a 5.0 Authentication Method. */
+    default boolean supportsMethod(String authenticationMethod) {
+        return false;
+    }
+}

@@ -1,0 +1,49 @@
+package io.switchboard.broker.auth;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Decides what an authenticated client may do. Publish and subscribe decisions may be asynchronous
+ * (they complete on any thread; the broker keeps the client's packets in order meanwhile); an
+ * already completed stage is taken at once. The decision for each delivery is on the hot path and
+ * must answer from what the authorizer holds, without blocking or I/O.
+ */
+public interface Authorizer {
+
+    /** Allows everything. */
+    Authorizer ALLOW_ALL = new Authorizer() {
+        @Override
+        public CompletionStage<Boolean> mayPublish(ClientIdentity client, String topic, int qos, boolean retain) {
+            return ALLOWED;
+        }
+
+        @Override
+        public CompletionStage<Boolean> maySubscribe(ClientIdentity client, String filter, int qos) {
+            return ALLOWED;
+        }
+    };
+
+    /** A completed "allowed". */
+    CompletionStage<Boolean> ALLOWED = CompletableFuture.completedFuture(true);
+
+    /** A completed "denied". */
+    CompletionStage<Boolean> DENIED = CompletableFuture.completedFuture(false);
+
+    /**
+     * A PUBLISH (or a Will, when it is published) to a topic name. Denied: PUBACK/PUBREC 0x87 in
+     * 5.0; in 3.1.1 the message is acknowledged and dropped.
+     */
+    CompletionStage<Boolean> mayPublish(ClientIdentity client, String topic, int qos, boolean retain);
+
+    /** One Topic Filter of a SUBSCRIBE (a shared one as {@code $share/{name}/{filter}}). Denied: 0x87 (3.1.1: 0x80). */
+    CompletionStage<Boolean> maySubscribe(ClientIdentity client, String filter, int qos);
+
+    /**
+     * Each delivery of a message to a subscriber (so that rights taken away stop flowing to
+     * subscriptions made before). Denied: the message is not sent to that client, and counted.
+     */
+    default boolean mayReceive(ClientIdentity subscriber, String topic) {
+        return true;
+    }
+}

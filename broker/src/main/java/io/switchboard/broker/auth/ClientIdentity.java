@@ -1,0 +1,20 @@
+package io.switchboard.broker.auth;
+
+import java.util.Map;
+
+/**
+ * Who a connected client is, as authentication established it; what an {@link Authorizer} decides
+ * on.
+ *
+ * @param clientId the client identifier
+ * @param authenticationName the name the client authenticated as (a certificate name, a user name,
+ *     or what an enhanced authentication method established); null when the client is anonymous
+ * @param listener the listener it connected to
+ * @param attributes attributes the authenticator attached (for example from a client registry);
+ *     values are strings, integers or lists of strings
+ */
+public record ClientIdentity(String clientId, String authenticationName, String listener, Map<String, Object> attributes) {
+    public ClientIdentity {
+        attributes = Map.copyOf(attributes);
+    }
+}

@@ -1,0 +1,55 @@
+package io.switchboard.broker.config;
+
+import java.util.List;
+
+/**
+ * TLS of a {@code tls} or {@code wss} listener: the server's certificate chain and key (PEM files)
+ * and whether clients present certificates, verified against a CA bundle.
+ *
+ * @param certificate PEM file with the server certificate, then its intermediates
+ * @param key PEM file with the server's private key (PKCS#8, or PKCS#1 for RSA)
+ * @param keyPassword the key's password, or null when it is not encrypted
+ * @param clientAuth {@code none} (default), {@code optional} or {@code required}
+ * @param trustedCertificates PEM bundle of the CAs client certificates must chain to; required
+ *     unless {@code clientAuth} is {@code none}
+ * @param protocols TLS versions accepted; default {@code [TLSv1.3, TLSv1.2]}
+ * @param identity where a client certificate's authentication name comes from, first present wins:
+ *     {@code cn} (subject common name), {@code dn} (the whole subject), {@code san-dns},
+ *     {@code san-uri}, {@code san-ip}, {@code san-email}; default {@code [cn]}
+ */
+public record TlsConfig(String certificate, String key, String keyPassword, String clientAuth,
+        String trustedCertificates, List<String> protocols, List<String> identity) {
+    public static final List<String> CLIENT_AUTH = List.of("none", "optional", "required");
+    public static final List<String> PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    public static final List<String> IDENTITY_SOURCES = List.of("cn", "dn", "san-dns", "san-uri", "san-ip",
+            "san-email");
+
+    public TlsConfig {
+        if (certificate == null || certificate.isBlank()) {
+            throw new ConfigException("tls.certificate is missing: the PEM file with the server certificate chain");
+        }
+        if (key == null || key.isBlank()) {
+            throw new ConfigException("tls.key is missing: the PEM file with the server's private key");
+        }
+        clientAuth = clientAuth == null ? "none" : clientAuth;
+        if (!CLIENT_AUTH.contains(clientAuth)) {
+            throw ConfigException.badValue("tls.clientAuth", clientAuth, "one of " + CLIENT_AUTH);
+        }
+        if (!clientAuth.equals("none") && (trustedCertificates == null || trustedCertificates.isBlank())) {
+            throw new ConfigException("tls.trustedCertificates is missing: clientAuth '" + clientAuth
+                    + "' needs the PEM bundle of the CAs that client certificates must chain to");
+        }
+        protocols = protocols == null || protocols.isEmpty() ? PROTOCOLS : List.copyOf(protocols);
+        for (String p : protocols) {
+            if (!PROTOCOLS.contains(p)) {
+                throw ConfigException.badValue("tls.protocols", p, "one of " + PROTOCOLS);
+            }
+        }
+        identity = identity == null || identity.isEmpty() ? List.of("cn") : List.copyOf(identity);
+        for (String s : identity) {
+            if (!IDENTITY_SOURCES.contains(s)) {
+                throw ConfigException.badValue("tls.identity", s, "one of " + IDENTITY_SOURCES);
+            }
+        }
+    }
+}
