@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.switchboard.codec.MqttDecodeException;
 import io.switchboard.codec.wire.MqttStrings;
 import io.switchboard.codec.wire.VariableByteInteger;
-import java.util.EnumSet;
 import java.util.List;
 
 /**
@@ -23,7 +22,7 @@ public final class PropertiesCodec {
      *     property that may not repeat or a value outside its range
      */
     public static Properties decode(ByteBuf buf, PropertyScope scope) {
-        int length = VariableByteInteger.read(buf, scope + " property length");
+        int length = VariableByteInteger.read(buf, LENGTH_WHAT[scope.ordinal()]);
         if (length == 0) {
             return Properties.EMPTY;
         }
@@ -33,9 +32,9 @@ public final class PropertiesCodec {
         }
         ByteBuf section = buf.readSlice(length);
         Properties.Builder builder = Properties.builder();
-        EnumSet<Property> seen = EnumSet.noneOf(Property.class);
+        long seen = 0; // by ordinal: fewer than 64 properties
         while (section.isReadable()) {
-            int id = VariableByteInteger.read(section, scope + " property identifier");
+            int id = VariableByteInteger.read(section, ID_WHAT[scope.ordinal()]);
             Property p = Property.of(id);
             if (p == null) {
                 // Section 2.2.2.2: an identifier not valid for the packet is a Malformed Packet.
@@ -46,7 +45,10 @@ public final class PropertiesCodec {
                 throw MqttDecodeException.malformed(p.displayName() + " (0x" + hex(id)
                         + ") is not allowed in " + scope);
             }
-            if (!seen.add(p) && !p.repeatableIn(scope)) {
+            long bit = 1L << p.ordinal();
+            boolean again = (seen & bit) != 0;
+            seen |= bit;
+            if (again && !p.repeatableIn(scope)) {
                 throw MqttDecodeException.protocolError(p.displayName() + " appears more than once in "
                         + scope + "; it may appear at most once");
             }
@@ -55,8 +57,35 @@ public final class PropertiesCodec {
         return builder.build();
     }
 
+    /**
+     * "{property} in {packet}" for every property and scope, made once: messages for people are built
+     * on every decode only if they are ready-made (a PUBLISH with the request/response properties
+     * otherwise allocated 5 KB of them per packet).
+     */
+    private static final String[][] WHAT = new String[Property.values().length][PropertyScope.values().length];
+    private static final String[][] WHAT_NAME = new String[Property.values().length][PropertyScope.values().length];
+    private static final String[][] WHAT_VALUE = new String[Property.values().length][PropertyScope.values().length];
+
+    private static final String[] LENGTH_WHAT = new String[PropertyScope.values().length];
+    private static final String[] ID_WHAT = new String[PropertyScope.values().length];
+
+    static {
+        for (PropertyScope scope : PropertyScope.values()) {
+            LENGTH_WHAT[scope.ordinal()] = scope + " property length";
+            ID_WHAT[scope.ordinal()] = scope + " property identifier";
+        }
+        for (Property p : Property.values()) {
+            for (PropertyScope scope : PropertyScope.values()) {
+                String what = p.displayName() + " in " + scope;
+                WHAT[p.ordinal()][scope.ordinal()] = what;
+                WHAT_NAME[p.ordinal()][scope.ordinal()] = what + " name";
+                WHAT_VALUE[p.ordinal()][scope.ordinal()] = what + " value";
+            }
+        }
+    }
+
     private static Object readValue(ByteBuf buf, Property p, PropertyScope scope) {
-        String what = p.displayName() + " in " + scope;
+        String what = WHAT[p.ordinal()][scope.ordinal()];
         Object value = switch (p.type()) {
             case BYTE -> {
                 requireReadable(buf, 1, what);
@@ -73,8 +102,9 @@ public final class PropertiesCodec {
             case VARIABLE_BYTE_INTEGER -> VariableByteInteger.read(buf, what);
             case UTF8_STRING -> MqttStrings.readString(buf, what);
             case BINARY_DATA -> MqttStrings.readBinary(buf, what);
-            case UTF8_STRING_PAIR -> new UserProperty(MqttStrings.readString(buf, what + " name"),
-                    MqttStrings.readString(buf, what + " value"));
+            case UTF8_STRING_PAIR -> new UserProperty(
+                    MqttStrings.readString(buf, WHAT_NAME[p.ordinal()][scope.ordinal()]),
+                    MqttStrings.readString(buf, WHAT_VALUE[p.ordinal()][scope.ordinal()]));
         };
         if (p.isNumeric()) {
             long v = ((Number) value).longValue();

@@ -139,16 +139,24 @@ public enum Property {
         return id >= 0 && id < BY_ID.length ? BY_ID[id] : null;
     }
 
-    /** The name as the specification writes it, for messages. */
+    /** The name as the specification writes it, for messages (computed once: it is read on every decode). */
     public String displayName() {
-        StringBuilder sb = new StringBuilder();
-        for (String word : name().split("_")) {
-            if (sb.length() > 0) {
-                sb.append(' ');
+        return DISPLAY_NAMES[ordinal()];
+    }
+
+    private static final String[] DISPLAY_NAMES = new String[values().length];
+
+    static {
+        for (Property p : values()) {
+            StringBuilder sb = new StringBuilder();
+            for (String word : p.name().split("_")) {
+                if (sb.length() > 0) {
+                    sb.append(' ');
+                }
+                sb.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
             }
-            sb.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
+            DISPLAY_NAMES[p.ordinal()] = sb.toString();
         }
-        return sb.toString();
     }
 
     private static Set<PropertyScope> scopes(PropertyScope first, PropertyScope... rest) {

@@ -50,7 +50,10 @@ public final class MqttStrings {
     }
 
     private static int readLength(ByteBuf buf, String what) {
-        int length = readUnsignedShort(buf, what + " length");
+        if (buf.readableBytes() < 2) {
+            throw MqttDecodeException.malformed(what + " length is truncated"); // built only on failure
+        }
+        int length = buf.readUnsignedShort();
         if (buf.readableBytes() < length) {
             throw MqttDecodeException.malformed(what + " declares " + length + " bytes but only "
                     + buf.readableBytes() + " remain in the packet");
