@@ -102,11 +102,11 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     private boolean connectPaused;
     /** The keep-alive sweep asked for one read of a client whose reading was paused by its own backlog. */
     private boolean keepAliveProbed;
-    /** Closes the connection when a pending decision does not come. */
-    private ScheduledFuture<?> decisionDeadline;
+
     TopicAliases topicAliases;
     OutboundTopicAliases outboundAliases;
     private boolean needsFlush;
+    /** The connect timeout until CONNECT, then the deadline of a pending decision. */
     private ScheduledFuture<?> timer;
     private long lastReadNanos;
     private long keepAliveNanos;
@@ -233,10 +233,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     void awaitDecision() {
         awaiting = true;
         updateAutoRead();
-        if (decisionDeadline == null) {
+        if (timer == null) { // the connect timeout is over once CONNECT came: the field serves again
             int seconds = protocol.config.mqtt().connectTimeoutSeconds();
-            decisionDeadline = ctx.executor().schedule(() -> {
-                decisionDeadline = null;
+            timer = ctx.executor().schedule(() -> {
+                timer = null;
                 if (awaiting && state != State.CLOSED) {
                     close(ReasonCode.IMPLEMENTATION_SPECIFIC_ERROR, "a decision on this client's packet did not"
                             + " come within " + seconds + " s");
@@ -248,8 +248,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     /** The pending decision was taken (on the loop): replay what was held, in order. */
     void decided() {
         awaiting = false;
-        cancel(decisionDeadline);
-        decisionDeadline = null;
+        cancelTimer();
         replayHeld();
         updateAutoRead();
         flush();
@@ -425,7 +424,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         protocol.metrics.connectionsClosed.increment();
         cancelTimer();
         cancel(slowTimer);
-        cancel(decisionDeadline);
         if (keepAliveNanos != 0) {
             protocol.keepAlive(ctx.channel().eventLoop()).remove(this);
         }
@@ -465,7 +463,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         boolean beforeConnack = state != State.CONNECTED;
         state = State.CLOSED;
         held = null;
-        cancel(decisionDeadline);
+        cancelTimer();
         if (closeReasonCode == null) {
             closeReasonCode = reasonCode;
             closeReason = reason;
