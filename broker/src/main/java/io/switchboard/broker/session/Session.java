@@ -10,7 +10,6 @@ import io.switchboard.broker.logging.LogText;
 import io.switchboard.broker.message.Message;
 import io.switchboard.broker.message.QueuedMessage;
 import io.switchboard.broker.routing.Subscription;
-import io.switchboard.broker.routing.Topics;
 import io.switchboard.broker.storage.MessageQueue;
 import io.switchboard.broker.storage.SessionRecord;
 import io.switchboard.codec.packet.Will;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -405,47 +403,8 @@ public final class Session implements Subscriber {
         willTimer = null;
     }
 
-    /**
-     * Publishes a Will as its client's PUBLISH would be: never to {@code $SYS/}, and only if the
-     * authorizer lets the client that set it publish there now (decided at once or later; the Will is
-     * then published from this session's loop). A refused Will is counted as a denied publish.
-     */
     private void publishWill(Will will, ClientIdentity owner) {
-        if (will.topic().startsWith(Topics.SYS_PREFIX)) {
-            willDenied(will, "topics under $SYS/ are published by the broker only");
-            return;
-        }
-        Authorizer authorizer = services.authorizer();
-        if (authorizer == Authorizer.ALLOW_ALL || owner == null) {
-            routeWill(will);
-            return;
-        }
-        CompletableFuture<Boolean> decision = authorizer.mayPublish(owner, will.topic(), will.qos(), will.retain())
-                .toCompletableFuture();
-        if (decision.isDone()) {
-            decideWill(will, !decision.isCompletedExceptionally() && Boolean.TRUE.equals(decision.join()));
-        } else {
-            decision.whenComplete((allowed, error) -> execute(() -> decideWill(will,
-                    error == null && Boolean.TRUE.equals(allowed))));
-        }
-    }
-
-    private void decideWill(Will will, boolean allowed) {
-        if (allowed) {
-            routeWill(will);
-        } else {
-            willDenied(will, "the authorizer refused it");
-        }
-    }
-
-    private void routeWill(Will will) {
-        LOG.debug("Client {}: publishing Will to '{}'", LogText.escape(clientId), LogText.escape(will.topic()));
-        services.router().publish(Message.fromWill(will, clientId, services.clock().millis()));
-    }
-
-    private void willDenied(Will will, String reason) {
-        services.metrics().publishDenied.increment();
-        LOG.info("Client {}: Will to '{}' not published: {}", clientId, LogText.escape(will.topic()), reason);
+        services.wills().publish(will, owner, clientId, this::execute);
     }
 
     // ---- outbound messages ----

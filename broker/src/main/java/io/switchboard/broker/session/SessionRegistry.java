@@ -22,7 +22,8 @@ public final class SessionRegistry implements Subscribers {
 
     public SessionRegistry(SessionConfig config, SessionStore store, SubscriptionTree subscriptions, Router router,
             Authorizer authorizer, BrokerMetrics metrics, Clock clock) {
-        this.services = new SessionServices(this, config, store, subscriptions, router, authorizer, metrics, clock);
+        this.services = new SessionServices(this, config, store, subscriptions, router, authorizer, metrics, clock,
+                new WillPublisher(router, authorizer, metrics, clock));
     }
 
     /** Finds or creates the session and attaches the connection to it; any thread. */

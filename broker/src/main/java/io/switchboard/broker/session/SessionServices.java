@@ -14,5 +14,5 @@ import java.time.Clock;
  * session layer sees it.
  */
 record SessionServices(SessionRegistry registry, SessionConfig config, SessionStore store,
-        SubscriptionTree subscriptions, Router router, Authorizer authorizer, BrokerMetrics metrics, Clock clock) {
+        SubscriptionTree subscriptions, Router router, Authorizer authorizer, BrokerMetrics metrics, Clock clock, WillPublisher wills) {
 }
