@@ -31,6 +31,7 @@ import io.switchboard.codec.property.Properties;
 import io.switchboard.testkit.EmbeddedBroker;
 import io.switchboard.testkit.RawClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -333,6 +334,33 @@ class AuthorizationConformanceTest {
                 Conformance.ack(late, only);
                 late.expectNothingMore();
             }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
+    @DisplayName("messages queued for an offline session while allowed are not delivered once the right is taken"
+            + " away before the client comes back; counted as droppedNotAuthorized")
+    void revokedWhileQueued(MqttVersion v) {
+        String base = "az/queued/" + v;
+        String subscriber = "az-queued-" + v;
+        try (RawClient pub = connect(v, "az-queued-pub-" + v)) {
+            RawClient c = Conformance.connect(broker, Conformance.persistent(v, subscriber, false), false);
+            subscribe(c, base + "/#", 1);
+            Conformance.disconnect(c);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !broker.broker().sessions().get(subscriber).online());
+            publish(pub, base + "/secret", 1, nextId(), "queued secret");
+            publish(pub, base + "/open", 1, nextId(), "queued open");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> broker.broker().sessions().get(subscriber).queuedCount() == 2);
+            long dropped = broker.broker().metrics().droppedNotAuthorized.sum();
+            AUTHORIZER.revoked.add(subscriber + " " + base + "/secret");
+            try (RawClient back = Conformance.connect(broker, Conformance.persistent(v, subscriber, false), true)) {
+                receive(back, base + "/open", "queued open");
+                back.expectNothingMore();
+            }
+            assertThat(broker.broker().metrics().droppedNotAuthorized.sum()).isEqualTo(dropped + 1);
         }
     }
 

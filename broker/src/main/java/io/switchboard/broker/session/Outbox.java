@@ -31,7 +31,11 @@ final class Outbox {
     private LinkedHashSet<Integer> resendLater = EMPTY;
     private static final LinkedHashSet<Integer> EMPTY = new LinkedHashSet<>(0);
 
-    Outbox(String clientId, MessageQueue queue, SessionServices services) {
+    /** The session this outbox belongs to: it decides whether its client may still receive a topic. */
+    private final Session owner;
+
+    Outbox(String clientId, MessageQueue queue, SessionServices services, Session owner) {
+        this.owner = owner;
         this.clientId = clientId;
         this.queue = queue;
         this.services = services;
@@ -112,7 +116,10 @@ final class Outbox {
                 return;
             }
             services.metrics().queuedMessages.decrement();
-            if (m.message().isExpired(now)) {
+            if (!owner.mayReceive(m.message().topic())) {
+                // Queued while it was allowed: rights taken away since stop it too.
+                services.metrics().droppedNotAuthorized.increment();
+            } else if (m.message().isExpired(now)) {
                 services.metrics().droppedExpired.increment();
             } else if (m.qos() == 0) {
                 connection.sendPublish(m, 0, false);

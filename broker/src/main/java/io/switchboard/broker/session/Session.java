@@ -87,7 +87,7 @@ public final class Session implements Subscriber {
         this.loop = loop;
         this.services = services;
         this.queue = services.store().queue(clientId);
-        this.outbox = new Outbox(clientId, queue, services);
+        this.outbox = new Outbox(clientId, queue, services, this);
     }
 
     public String clientId() {
@@ -415,13 +415,21 @@ public final class Session implements Subscriber {
         if (ended) {
             return;
         }
-        Authorizer authorizer = services.authorizer();
-        if (authorizer != Authorizer.ALLOW_ALL && identity != null && !authorizer.mayReceive(identity, m.message().topic())) {
+        if (!mayReceive(m.message().topic())) {
             services.metrics().droppedNotAuthorized.increment(); // rights taken away stop the flow at once
             return;
         }
         outbox.deliver(m, connection);
         unacknowledged = outbox.unacknowledged();
+    }
+
+    /**
+     * Whether the client may receive a topic now (the authorizer's decision for each delivery, with the
+     * identity it last authenticated as). On the session's loop.
+     */
+    boolean mayReceive(String topic) {
+        Authorizer authorizer = services.authorizer();
+        return authorizer == Authorizer.ALLOW_ALL || identity == null || authorizer.mayReceive(identity, topic);
     }
 
     /** PUBACK from the client. */
