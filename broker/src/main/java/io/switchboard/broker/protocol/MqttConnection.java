@@ -16,7 +16,6 @@ import io.switchboard.broker.session.SessionEndpoint;
 import io.switchboard.codec.MqttCodec;
 import io.switchboard.codec.MqttDecodeException;
 import io.switchboard.codec.MqttVersion;
-import io.switchboard.codec.PacketType;
 import io.switchboard.codec.ReasonCode;
 import io.switchboard.codec.packet.AuthPacket;
 import io.switchboard.codec.packet.ConnackPacket;
@@ -118,11 +117,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     /** Subscribers that this connection published to and that are not keeping up; reading waits for them. */
     private Set<Subscriber> waitingFor;
     /** This client does not take what is written to it: since when (nanoTime), or 0. */
-    private long unwritableSince;
-    /** Declared slow: its QoS 0 messages are dropped until it catches up. */
-    boolean slow;
-    long slowDropped;
-    private ScheduledFuture<?> slowTimer;
+    /** Created when the client's output first backs up; null until then. */
+    Backlog backlog;
 
     MqttConnection(MqttProtocol protocol, ConnectionTransport transport) {
         this.protocol = protocol;
@@ -316,48 +312,20 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     /**
      * While the client does not take its output (over {@code mqtt.maxOutboundBytes}): stop reading
-     * its input, so acknowledgements cannot pile up, and tell its session, so that publishers wait
-     * for it; after {@code mqtt.slowSubscriberTimeoutMillis} it is declared slow: its QoS 0 messages
-     * are dropped (and counted) and it no longer holds publishers back. After a refusal input is
-     * still drained (see {@link #close}).
+     * its input, so acknowledgements cannot pile up, and let its {@link Backlog} hold its publishers
+     * back or declare it slow. After a refusal input is still drained (see {@link #close}).
      */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         boolean writable = ctx.channel().isWritable();
         updateAutoRead();
-        if (session != null && state == State.CONNECTED) {
-            if (!writable && unwritableSince == 0) {
-                unwritableSince = System.nanoTime();
-                if (!slow) {
-                    session.connectionCongested(true);
-                    long grace = protocol.config.mqtt().slowSubscriberTimeoutMillis();
-                    slowTimer = ctx.executor().schedule(this::declareSlow, grace, TimeUnit.MILLISECONDS);
-                }
-            } else if (writable && unwritableSince != 0) {
-                unwritableSince = 0;
-                cancel(slowTimer);
-                if (slow) {
-                    slow = false;
-                    LOG.info("Client {} is reading again; {} QoS 0 messages were dropped while it was not",
-                            LogText.escape(clientId()), slowDropped);
-                    slowDropped = 0;
-                }
-                session.connectionCongested(false);
+        if (session != null && state == State.CONNECTED && (backlog != null || !writable)) {
+            if (backlog == null) {
+                backlog = new Backlog(this);
             }
+            backlog.writabilityChanged(writable, session);
         }
         ctx.fireChannelWritabilityChanged();
-    }
-
-    private void declareSlow() {
-        if (unwritableSince == 0 || state != State.CONNECTED || slow) {
-            return;
-        }
-        slow = true;
-        protocol.metrics.slowSubscribers.increment();
-        LOG.info("Client {} has not taken its messages for {} ms; its QoS 0 messages are dropped until it reads"
-                + " again (QoS 1/2 wait in its queue)", LogText.escape(clientId()),
-                protocol.config.mqtt().slowSubscriberTimeoutMillis());
-        session.connectionCongested(false);
     }
 
     @Override
@@ -423,7 +391,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         state = State.CLOSED;
         protocol.metrics.connectionsClosed.increment();
         cancelTimer();
-        cancel(slowTimer);
+        if (backlog != null) {
+            backlog.cancel();
+        }
         if (keepAliveNanos != 0) {
             protocol.keepAlive(ctx.channel().eventLoop()).remove(this);
         }
@@ -472,17 +442,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         protocol.refusals.info(LOG, remote(), "Closing connection {} (client {}, MQTT {}, listener {}): {}: {}",
                 remote(), LogText.escape(clientId()), version == null ? "?" : version, transport.listener(),
                 reasonCode, LogText.escape(reason));
-        MqttPacket reply = null;
-        if (beforeConnack && version != null) {
-            if (version.isV5() && reasonCode.allowedIn(PacketType.CONNACK)) {
-                reply = new ConnackPacket(false, reasonCode, reasonString(reason));
-            } else if (!version.isV5() && hasReturnCode(reasonCode)) {
-                reply = new ConnackPacket(false, reasonCode, Properties.EMPTY);
-            }
-        } else if (!beforeConnack && version.isV5()) {
-            ReasonCode code = reasonCode.allowedIn(PacketType.DISCONNECT) ? reasonCode : ReasonCode.UNSPECIFIED_ERROR;
-            reply = new DisconnectPacket(code, reasonString(reason));
-        }
+        MqttPacket reply = version == null ? null
+                : RefusalReply.of(version, beforeConnack, reasonCode, reasonString(reason));
         if (reply != null && params != null && encodedSize(reply) > params.maximumPacketSize()) {
             // [MQTT-3.1.2-24] not even a refusal may exceed the client's Maximum Packet Size: without
             // its reason string, or not at all.
@@ -505,15 +466,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         } else {
             ctx.close();
         }
-    }
-
-    /** The 3.1.1 Connect Return Codes 1 to 5. */
-    private static boolean hasReturnCode(ReasonCode rc) {
-        return switch (rc) {
-            case UNSUPPORTED_PROTOCOL_VERSION, CLIENT_IDENTIFIER_NOT_VALID, SERVER_UNAVAILABLE,
-                    BAD_USER_NAME_OR_PASSWORD, NOT_AUTHORIZED -> true;
-            default -> false;
-        };
     }
 
     /** Closes at broker shutdown: DISCONNECT 0x8B in 5.0, and no Will. On the connection's loop. */

@@ -24,10 +24,13 @@ final class PublishSender {
     static boolean send(MqttConnection c, QueuedMessage m, int packetId, boolean dup) {
         Message message = m.message();
         Channel ch = c.context().channel();
-        if (m.qos() == 0 && (c.slow || ch.bytesBeforeWritable() > c.protocol.outboundHardLimit)) {
+        if (m.qos() == 0 && ((c.backlog != null && c.backlog.slow())
+                || ch.bytesBeforeWritable() > c.protocol.outboundHardLimit)) {
             // A client declared slow (not reading for mqtt.slowSubscriberTimeoutMillis), or so far behind
             // that its buffer reached the hard bound: QoS 0 is dropped, counted, and logged once per episode.
-            c.slowDropped++;
+            if (c.backlog != null) {
+                c.backlog.dropped();
+            }
             c.protocol.metrics.droppedSlowConsumer.increment();
             return true;
         }
