@@ -77,10 +77,8 @@ public final class Session implements Subscriber {
     private Set<Integer> pendingPubrel = Set.of();
     private long generation;
     private ScheduledFuture<?> expiryTimer;
-    private Will pendingWill;
-    /** Who set the pending Will: its publication is authorized for that identity. */
-    private ClientIdentity pendingWillOwner;
-    private ScheduledFuture<?> willTimer;
+    /** The Will waiting for its delay, or null. */
+    private DelayedWill pendingWill;
 
     Session(String clientId, EventLoop loop, SessionServices services) {
         this.clientId = clientId;
@@ -363,7 +361,9 @@ public final class Session implements Subscriber {
     /** Drops everything when the broker stops, publishing nothing. */
     public void close() {
         cancel(expiryTimer);
-        cancel(willTimer);
+        if (pendingWill != null) {
+            pendingWill.cancel();
+        }
     }
 
     // ---- Will ----
@@ -377,30 +377,28 @@ public final class Session implements Subscriber {
             publishWill(will, owner);
             return;
         }
-        pendingWill = will;
-        pendingWillOwner = owner;
         long g = generation;
-        willTimer = loop.schedule(() -> execute(() -> {
-            if (g == generation && pendingWill == will) {
+        ScheduledFuture<?> timer = loop.schedule(() -> execute(() -> {
+            if (g == generation && pendingWill != null && pendingWill.will() == will) {
                 firePendingWill();
             }
         }), seconds, TimeUnit.SECONDS);
+        pendingWill = new DelayedWill(will, owner, timer);
     }
 
     private void firePendingWill() {
-        Will will = pendingWill;
-        ClientIdentity owner = pendingWillOwner;
+        DelayedWill w = pendingWill;
         cancelPendingWill();
-        if (will != null) {
-            publishWill(will, owner);
+        if (w != null) {
+            publishWill(w.will(), w.owner());
         }
     }
 
     private void cancelPendingWill() {
-        pendingWill = null;
-        pendingWillOwner = null;
-        cancel(willTimer);
-        willTimer = null;
+        if (pendingWill != null) {
+            pendingWill.cancel();
+            pendingWill = null;
+        }
     }
 
     private void publishWill(Will will, ClientIdentity owner) {
