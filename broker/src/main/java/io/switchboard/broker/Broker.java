@@ -11,14 +11,23 @@ import io.switchboard.broker.protocol.ClientEvents;
 import io.switchboard.broker.protocol.MqttProtocol;
 import io.switchboard.broker.routing.SubscriptionTree;
 import io.switchboard.broker.session.SessionRegistry;
-import io.switchboard.broker.storage.RetainedStore;
+import io.switchboard.broker.config.StorageConfig;
+import io.switchboard.broker.message.Message;
+import io.switchboard.broker.storage.RetainedIndex;
 import io.switchboard.broker.storage.Storage;
+import io.switchboard.broker.storage.StorageBatch;
+import io.switchboard.broker.storage.StoredState;
 import io.switchboard.broker.storage.memory.MemoryStorage;
+import io.switchboard.broker.storage.rocksdb.RocksStorage;
 import io.switchboard.broker.sys.ClientEventPublisher;
 import io.switchboard.broker.sys.SysPublisher;
 import io.switchboard.broker.transport.MqttServer;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +43,10 @@ public final class Broker implements AutoCloseable {
     private final Storage storage;
     private final BrokerMetrics metrics = new BrokerMetrics();
     private final SubscriptionTree subscriptions = new SubscriptionTree();
+    private final RetainedIndex retained = new RetainedIndex();
+    private final Clock clock;
+    /** Removes expired retained and queued messages in the background; null until started. */
+    private ScheduledExecutorService cleanup;
     private final Router router;
     private final SessionRegistry sessions;
     private final MqttServer server;
@@ -43,17 +56,65 @@ public final class Broker implements AutoCloseable {
     private Broker(Builder b) {
         this.config = b.config;
         this.storage = b.storage;
-        Clock clock = b.clock;
-        this.router = new Router(subscriptions, storage.retained(), this::subscriber,
-                SharedSubscriptionStrategy.fromConfigName(config.mqtt().sharedSubscriptionStrategy()));
-        this.sessions = new SessionRegistry(config.sessions(), storage.sessions(), subscriptions, router, b.authorizer,
+        this.clock = b.clock;
+        this.router = new Router(subscriptions, retained, this::subscriber,
+                SharedSubscriptionStrategy.fromConfigName(config.mqtt().sharedSubscriptionStrategy()), storage);
+        this.sessions = new SessionRegistry(config.sessions(), storage, subscriptions, router, b.authorizer,
                 metrics, clock);
         ClientEvents events = config.sys().events() ? new ClientEventPublisher(router) : ClientEvents.NONE;
-        MqttProtocol protocol = new MqttProtocol(config, metrics, clock, sessions, router, storage.retained(),
+        MqttProtocol protocol = new MqttProtocol(config, metrics, clock, sessions, router, retained, storage,
                 b.authenticator, b.authorizer, events);
         this.server = new MqttServer(config, protocol, metrics, clock);
-        this.sys = new SysPublisher(config.sys().interval(), metrics, sessions, subscriptions, storage.retained(),
+        this.sys = new SysPublisher(config.sys().interval(), metrics, sessions, subscriptions, retained,
                 router, clock, version());
+    }
+
+    /**
+     * Rebuilds what the storage holds, before any listener opens: retained messages (expired ones
+     * deleted), then sessions with their subscriptions, queues, messages in flight and QoS 2 ids.
+     */
+    private void recover() {
+        StoredState state = storage.recover();
+        long now = clock.millis();
+        StorageBatch expired = storage.batch();
+        for (Message m : state.retained()) {
+            if (m.isExpired(now)) {
+                expired.deleteRetained(m.topic()); // [MQTT-3.3.2-5] its expiry counts the downtime
+            } else {
+                retained.put(m);
+            }
+        }
+        if (!expired.isEmpty()) {
+            expired.commit(Runnable::run);
+        }
+        int restored = sessions.restore(state, server.eventLoops());
+        if (!state.sessions().isEmpty() || !state.retained().isEmpty()) {
+            LOG.info("Recovered {} sessions ({} expired while the broker was down) and {} retained messages",
+                    restored, state.sessions().size() - restored, retained.size());
+        }
+    }
+
+    /** Every {@code storage.cleanupIntervalSeconds}: expired retained messages and queued messages go. */
+    private void startCleanup() {
+        long every = config.storage().cleanupIntervalSeconds();
+        cleanup = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sb-cleanup");
+            t.setDaemon(true);
+            return t;
+        });
+        cleanup.scheduleWithFixedDelay(() -> {
+            try {
+                List<Message> gone = retained.removeExpired(clock.millis());
+                if (!gone.isEmpty() && storage.durable()) {
+                    StorageBatch batch = storage.batch();
+                    gone.forEach(m -> batch.deleteRetained(m.topic()));
+                    batch.commit(Runnable::run);
+                }
+                sessions.dropExpiredQueued();
+            } catch (RuntimeException e) {
+                LOG.warn("Cleanup of expired messages failed", e);
+            }
+        }, every, every, TimeUnit.SECONDS);
     }
 
     /** The broker's version, from its jar's manifest ("dev" when run from classes). */
@@ -66,7 +127,10 @@ public final class Broker implements AutoCloseable {
         return sessions.find(clientId);
     }
 
-    /** Starts a broker with in-memory storage, no authentication and no authorization, and binds its listeners. */
+    /**
+     * Starts a broker with the configured storage, no authentication and no authorization, and binds
+     * its listeners.
+     */
     public static Broker start(BrokerConfig config) {
         return builder(config).start();
     }
@@ -105,8 +169,13 @@ public final class Broker implements AutoCloseable {
         return subscriptions;
     }
 
-    public RetainedStore retained() {
-        return storage.retained();
+    public RetainedIndex retained() {
+        return retained;
+    }
+
+    /** Where state is kept. */
+    public Storage storage() {
+        return storage;
     }
 
     public Router router() {
@@ -126,9 +195,12 @@ public final class Broker implements AutoCloseable {
         closed = true;
         LOG.info("Stopping: disconnecting clients");
         sys.close();
+        if (cleanup != null) {
+            cleanup.shutdownNow();
+        }
         server.stop();
         sessions.all().forEach(s -> s.close());
-        storage.close();
+        storage.close(); // after the event loops: what they committed is written first
         LOG.info("Stopped");
     }
 
@@ -144,7 +216,7 @@ public final class Broker implements AutoCloseable {
             this.config = Objects.requireNonNull(config, "config");
         }
 
-        /** Where sessions and retained messages are kept; default in memory. */
+        /** Where sessions and retained messages are kept; default as {@code config.storage()} says. */
         public Builder storage(Storage s) {
             this.storage = s;
             return this;
@@ -170,13 +242,28 @@ public final class Broker implements AutoCloseable {
         /** Builds the broker and binds its listeners. */
         public Broker start() {
             if (storage == null) {
-                storage = new MemoryStorage();
+                storage = open(config.storage(), clock);
             }
-            Broker broker = new Broker(this);
             LOG.info("Storage: {}", storage.describe());
-            broker.server.start();
+            Broker broker = null;
+            try {
+                broker = new Broker(this);
+                broker.recover();
+                broker.server.start();
+            } catch (RuntimeException e) {
+                if (broker != null) {
+                    broker.server.stop();
+                }
+                storage.close();
+                throw e;
+            }
+            broker.startCleanup();
             broker.sys.start();
             return broker;
+        }
+
+        private static Storage open(StorageConfig c, Clock clock) {
+            return "memory".equals(c.type()) ? new MemoryStorage() : RocksStorage.open(c, clock);
         }
     }
 }

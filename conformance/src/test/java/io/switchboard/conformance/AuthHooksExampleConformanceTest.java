@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import io.switchboard.broker.Broker;
 import io.switchboard.broker.config.BrokerConfig;
 import io.switchboard.broker.config.ListenerConfig;
+import io.switchboard.broker.config.StorageConfig;
 import io.switchboard.codec.MqttVersion;
 import io.switchboard.codec.ReasonCode;
 import io.switchboard.codec.packet.ConnackPacket;
@@ -50,7 +51,7 @@ class AuthHooksExampleConformanceTest {
         users.addUser("alice", "wonderland");
         topics = new AuthHooksExample.UserTopics();
         broker = AuthHooksExample.start(new BrokerConfig(List.of(ListenerConfig.tcp("default", "127.0.0.1", 0)), null,
-                null, 2), users, topics);
+                null, 2).withStorage(StorageConfig.memory()), users, topics);
     }
 
     @AfterAll

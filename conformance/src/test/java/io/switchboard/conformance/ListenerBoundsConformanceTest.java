@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.switchboard.broker.Broker;
 import io.switchboard.broker.config.BrokerConfig;
 import io.switchboard.broker.config.ListenerConfig;
+import io.switchboard.broker.config.StorageConfig;
 import io.switchboard.codec.MqttVersion;
 import io.switchboard.testkit.RawClient;
 import java.io.IOException;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.Test;
 class ListenerBoundsConformanceTest {
 
     private static Broker start(ListenerConfig listener, Clock clock) {
-        return Broker.builder(new BrokerConfig(List.of(listener), null, null, 2)).clock(clock).start();
+        return Broker.builder(new BrokerConfig(List.of(listener), null, null, 2)
+                .withStorage(StorageConfig.memory())).clock(clock).start();
     }
 
     private static ListenerConfig listener(Integer maxConnections, Integer maxPending, Integer rate) {

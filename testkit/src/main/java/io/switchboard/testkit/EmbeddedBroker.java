@@ -4,7 +4,15 @@ import io.switchboard.broker.Broker;
 import io.switchboard.broker.config.BrokerConfig;
 import io.switchboard.broker.config.ConfigLoader;
 import io.switchboard.broker.config.ListenerConfig;
+import io.switchboard.broker.config.StorageConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -27,11 +35,21 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  * Parts other than the configuration (an authenticator, an authorizer) are given through
  * {@link #with(UnaryOperator)} or {@link #EmbeddedBroker(UnaryOperator, UnaryOperator)}.
+ *
+ * <p>Storage: unless the configuration names a data directory, the broker keeps its state as the
+ * system property {@code switchboard.test.storage} says: {@code memory} (the default) or
+ * {@code rocksdb} (RocksDB with durability sync, in a temporary directory of its own, kept across
+ * {@link #restart()} and deleted when the JVM exits), so that a suite runs against either storage.
+ * {@link #durable()} asks for RocksDB whatever the property says.
  */
 public final class EmbeddedBroker implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
-    private final BrokerConfig config;
+    /** Names the storage the suites run against: memory or rocksdb. */
+    public static final String STORAGE_PROPERTY = "switchboard.test.storage";
+
+    private BrokerConfig config;
     private UnaryOperator<Broker.Builder> build = b -> b;
     private Broker broker;
+    private Path dataDir;
 
     public EmbeddedBroker() {
         this(c -> c);
@@ -81,8 +99,65 @@ public final class EmbeddedBroker implements BeforeAllCallback, AfterAllCallback
         return this;
     }
 
+    /**
+     * RocksDB (durability {@code durability}: sync, periodic or none) in a temporary directory of
+     * this broker's, whatever {@value #STORAGE_PROPERTY} says. Returns this.
+     */
+    public EmbeddedBroker durable(String durability) {
+        config = config.withStorage(StorageConfig.rocksdb(dataDir().toString(), durability));
+        return this;
+    }
+
+    /** RocksDB with durability sync, in a temporary directory of this broker's. Returns this. */
+    public EmbeddedBroker durable() {
+        return durable("sync");
+    }
+
+    /** The temporary data directory of this broker (created when first asked for). */
+    public synchronized Path dataDir() {
+        if (dataDir == null) {
+            try {
+                dataDir = Files.createTempDirectory("switchboard-data-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            TEMP_DIRS.add(dataDir);
+        }
+        return dataDir;
+    }
+
+    /** The configuration with the storage the test run asks for, when the test did not choose one. */
+    private BrokerConfig effective() {
+        StorageConfig s = config.storage();
+        if (!s.dataDir().equals(StorageConfig.defaults().dataDir())) {
+            return config; // the test chose a directory
+        }
+        String wanted = System.getProperty(STORAGE_PROPERTY, "memory");
+        if ("memory".equals(s.type()) || "memory".equals(wanted)) {
+            return config.withStorage(StorageConfig.memory());
+        }
+        return config.withStorage(new StorageConfig("rocksdb", dataDir().toString(), s.durability(),
+                s.fsyncIntervalMillis(), s.cleanupIntervalSeconds()));
+    }
+
     public void start() {
-        broker = build.apply(Broker.builder(config)).start();
+        broker = build.apply(Broker.builder(effective())).start();
+    }
+
+    private static final List<Path> TEMP_DIRS = new CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> TEMP_DIRS.forEach(EmbeddedBroker::deleteTree),
+                "embedded-broker-cleanup"));
+    }
+
+    /** Deletes a directory and what it holds; quietly, as the JVM exits. */
+    static void deleteTree(Path dir) {
+        try (Stream<Path> all = Files.walk(dir)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // already gone, or not ours to delete
+        }
     }
 
     /** Stops the broker and starts a new one with the same configuration (on a new port). */
@@ -109,8 +184,9 @@ public final class EmbeddedBroker implements BeforeAllCallback, AfterAllCallback
         return broker;
     }
 
+    /** The configuration as started (with the storage the run chose). */
     public BrokerConfig config() {
-        return config;
+        return effective();
     }
 
     @Override

@@ -11,9 +11,10 @@ import java.util.List;
  * @param sessions sessions and queues
  * @param eventLoopThreads threads serving connections; 0 means one per core (default)
  * @param sys the broker's own topics ($SYS statistics and client events)
+ * @param storage where state is kept; default RocksDB in ./data with durability sync
  */
 public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, SessionConfig sessions,
-        Integer eventLoopThreads, SysConfig sys) {
+        Integer eventLoopThreads, SysConfig sys, StorageConfig storage) {
 
     public BrokerConfig {
         listeners = listeners == null || listeners.isEmpty() ? List.of(ListenerConfig.defaults())
@@ -21,6 +22,7 @@ public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, Sess
         mqtt = mqtt == null ? MqttConfig.defaults() : mqtt;
         sessions = sessions == null ? SessionConfig.defaults() : sessions;
         sys = sys == null ? SysConfig.defaults() : sys;
+        storage = storage == null ? StorageConfig.defaults() : storage;
         eventLoopThreads = Check.range("eventLoopThreads", eventLoopThreads, 0, 0, 1024);
         long names = listeners.stream().map(ListenerConfig::name).distinct().count();
         if (names != listeners.size()) {
@@ -32,11 +34,17 @@ public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, Sess
     /** Without a {@code sys} section: its defaults. */
     public BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, SessionConfig sessions,
             Integer eventLoopThreads) {
-        this(listeners, mqtt, sessions, eventLoopThreads, null);
+        this(listeners, mqtt, sessions, eventLoopThreads, null, null);
+    }
+
+    /** Without a {@code storage} section: its defaults. */
+    public BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, SessionConfig sessions,
+            Integer eventLoopThreads, SysConfig sys) {
+        this(listeners, mqtt, sessions, eventLoopThreads, sys, null);
     }
 
     public static BrokerConfig defaults() {
-        return new BrokerConfig(null, null, null, null, null);
+        return new BrokerConfig(null, null, null, null, null, null);
     }
 
     /** A copy whose first listener binds another host and/or port (null keeps the current value). */
@@ -50,18 +58,22 @@ public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, Sess
         }
         List<ListenerConfig> all = new java.util.ArrayList<>(listeners);
         all.set(0, first);
-        return new BrokerConfig(all, mqtt, sessions, eventLoopThreads, sys);
+        return new BrokerConfig(all, mqtt, sessions, eventLoopThreads, sys, storage);
     }
 
     public BrokerConfig withMqtt(MqttConfig m) {
-        return new BrokerConfig(listeners, m, sessions, eventLoopThreads, sys);
+        return new BrokerConfig(listeners, m, sessions, eventLoopThreads, sys, storage);
     }
 
     public BrokerConfig withSessions(SessionConfig s) {
-        return new BrokerConfig(listeners, mqtt, s, eventLoopThreads, sys);
+        return new BrokerConfig(listeners, mqtt, s, eventLoopThreads, sys, storage);
     }
 
     public BrokerConfig withSys(SysConfig s) {
-        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, s);
+        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, s, storage);
+    }
+
+    public BrokerConfig withStorage(StorageConfig s) {
+        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, s);
     }
 }

@@ -8,6 +8,12 @@ public interface Subscriber {
     /** Hands a message to the subscriber's event loop, after what was handed to it before. */
     void deliver(QueuedMessage message);
 
+    /**
+     * Whether its QoS 1/2 deliveries are stored (durable storage, and a session that outlives its
+     * connection): the publisher's batch then records each delivery before it is acknowledged.
+     */
+    boolean persistent();
+
     /** Whether a connection is attached now (a hint for choosing a shared group member). */
     boolean online();
 

@@ -4,18 +4,95 @@ import io.switchboard.codec.packet.Payload;
 import io.switchboard.codec.packet.PublishPacket;
 import io.switchboard.codec.packet.Will;
 import io.switchboard.codec.property.Properties;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.function.LongSupplier;
 
 /**
  * An application message as the broker holds it: immutable and shared by every subscriber, queue
- * and retained slot that refers to it.
- *
- * @param properties only the properties forwarded unchanged to subscribers (Payload
- *     Format Indicator, Content Type, Response Topic, Correlation Data and User Properties, in order)
- * @param publisherId the client id of the publisher, for No Local; empty for the broker's own messages
- * @param expiresAtMillis wall-clock time at which the message expires, or 0 for never
+ * and retained slot that refers to it. Besides its content it carries two fields for durable
+ * storage, which stores a message once however many sessions hold it: its id there, and how many
+ * stored deliveries refer to it (touched only by the storage's writer).
  */
-public record Message(String topic, int qos, boolean retain, Payload payload, Properties properties,
-        String publisherId, long expiresAtMillis) {
+public final class Message {
+    private final String topic;
+    private final int qos;
+    private final boolean retain;
+    private final Payload payload;
+    private final Properties properties;
+    private final String publisherId;
+    private final long expiresAtMillis;
+    /** The id under which durable storage keeps it, 0 until it is first stored. */
+    private volatile long storageId;
+    private static final AtomicLongFieldUpdater<Message> STORAGE_ID =
+            AtomicLongFieldUpdater.newUpdater(Message.class, "storageId");
+    /** Stored deliveries referring to it; only the storage's writer thread reads or writes it. */
+    private int storedRefs;
+
+    /**
+     * @param properties only the properties forwarded unchanged to subscribers (Payload Format
+     *     Indicator, Content Type, Response Topic, Correlation Data and User Properties, in order)
+     * @param publisherId the client id of the publisher, for No Local; empty for the broker's own messages
+     * @param expiresAtMillis wall-clock time at which the message expires, or 0 for never
+     */
+    public Message(String topic, int qos, boolean retain, Payload payload, Properties properties,
+            String publisherId, long expiresAtMillis) {
+        this.topic = topic;
+        this.qos = qos;
+        this.retain = retain;
+        this.payload = payload;
+        this.properties = properties;
+        this.publisherId = publisherId;
+        this.expiresAtMillis = expiresAtMillis;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    public int qos() {
+        return qos;
+    }
+
+    public boolean retain() {
+        return retain;
+    }
+
+    public Payload payload() {
+        return payload;
+    }
+
+    public Properties properties() {
+        return properties;
+    }
+
+    public String publisherId() {
+        return publisherId;
+    }
+
+    public long expiresAtMillis() {
+        return expiresAtMillis;
+    }
+
+    /** Its id in durable storage, 0 if never stored. */
+    public long storageId() {
+        return storageId;
+    }
+
+    /** Its id in durable storage, taken from {@code next} if it has none yet (once, whatever the threads). */
+    public long assignStorageId(LongSupplier next) {
+        long id = storageId;
+        if (id != 0) {
+            return id;
+        }
+        STORAGE_ID.compareAndSet(this, 0, next.getAsLong());
+        return storageId;
+    }
+
+    /** Changes the count of stored deliveries by {@code delta} and returns the new count (storage writer only). */
+    public int addStoredRefs(int delta) {
+        storedRefs += delta;
+        return storedRefs;
+    }
 
     /** A message received in a PUBLISH; {@code topic} is the topic name after any alias was resolved. */
     public static Message fromPublish(PublishPacket p, String topic, String publisherId, long nowMillis) {
@@ -71,12 +148,14 @@ public record Message(String topic, int qos, boolean retain, Payload payload, Pr
         return remaining <= 0 ? 0L : (remaining + 999) / 1000;
     }
 
-    public Message withRetain(boolean r) {
-        return r == retain ? this : new Message(topic, qos, r, payload, properties, publisherId, expiresAtMillis);
-    }
 
     /** Bytes this message costs in a queue, for the queue's byte bound. */
     public long weight() {
         return payload.size() + topic.length() + 64L;
+    }
+
+    @Override
+    public String toString() {
+        return "Message[" + topic + ", QoS " + qos + (retain ? ", retained" : "") + ", " + payload.size() + " bytes]";
     }
 }

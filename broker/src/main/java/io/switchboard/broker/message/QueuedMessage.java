@@ -12,15 +12,22 @@ import java.util.List;
  * @param sharedFilter the {@code $share/{name}/{filter}} it was chosen for, or null when it came
  *     through an ordinary subscription; a shared message that a member leaves unacknowledged goes
  *     to another member of that group
+ * @param stored whether durable storage holds this delivery (a QoS 1 or 2 message for a session
+ *     that outlives its connection, with durable storage): its progress is then written as it goes
  */
 public record QueuedMessage(Message message, int qos, boolean retain, List<Integer> subscriptionIds,
-        String sharedFilter) {
+        String sharedFilter, boolean stored) {
     public QueuedMessage {
         subscriptionIds = List.copyOf(subscriptionIds);
     }
 
-    /** A message through an ordinary (not shared) subscription. */
+    /** A message through an ordinary (not shared) subscription, not stored. */
     public QueuedMessage(Message message, int qos, boolean retain, List<Integer> subscriptionIds) {
-        this(message, qos, retain, subscriptionIds, null);
+        this(message, qos, retain, subscriptionIds, null, false);
+    }
+
+    /** The same delivery, stored or not. */
+    public QueuedMessage withStored(boolean s) {
+        return s == stored ? this : new QueuedMessage(message, qos, retain, subscriptionIds, sharedFilter, s);
     }
 }

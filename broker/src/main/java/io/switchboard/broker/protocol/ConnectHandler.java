@@ -134,7 +134,8 @@ final class ConnectHandler {
             AuthOutcome.Success s = (AuthOutcome.Success) outcome;
             c.identity = identity(attempt, s);
             c.authSuccessData = s.authenticationData();
-            sessions.attach(new AttachRequest(c, attempt.clientId(), c.params.cleanStart(), c.params.sessionExpiry()));
+            sessions.attach(new AttachRequest(c, attempt.clientId(), c.params.cleanStart(), c.params.sessionExpiry(),
+                    c.will));
         }
     }
 

@@ -119,6 +119,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     /** This client does not take what is written to it: since when (nanoTime), or 0. */
     /** Created when the client's output first backs up; null until then. */
     Backlog backlog;
+    /** Created when an acknowledgement first waits for storage; null until then. */
+    private DurableAcks acks;
 
     MqttConnection(MqttProtocol protocol, ConnectionTransport transport) {
         this.protocol = protocol;
@@ -609,6 +611,23 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             needsFlush = false;
             ctx.flush();
         }
+    }
+
+    /** Sends an acknowledgement that waits for nothing, after any still waiting for storage. */
+    void sendAck(MqttPacket ack) {
+        if (acks == null) {
+            send(ack);
+        } else {
+            acks.send(ack);
+        }
+    }
+
+    /** Acknowledgements, in order, some waiting for storage. */
+    DurableAcks acks() {
+        if (acks == null) {
+            acks = new DurableAcks(this);
+        }
+        return acks;
     }
 
     ChannelHandlerContext context() {

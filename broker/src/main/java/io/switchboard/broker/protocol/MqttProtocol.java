@@ -7,7 +7,8 @@ import io.switchboard.broker.delivery.Router;
 import io.switchboard.broker.logging.RateLimitedLog;
 import io.switchboard.broker.metrics.BrokerMetrics;
 import io.switchboard.broker.session.SessionRegistry;
-import io.switchboard.broker.storage.RetainedStore;
+import io.switchboard.broker.storage.RetainedIndex;
+import io.switchboard.broker.storage.Storage;
 import java.time.Clock;
 
 /**
@@ -32,8 +33,8 @@ public final class MqttProtocol {
     final long outboundHardLimit;
 
     public MqttProtocol(BrokerConfig config, BrokerMetrics metrics, Clock clock, SessionRegistry sessions,
-            Router router, RetainedStore retained, Authenticator authenticator, Authorizer authorizer,
-            ClientEvents events) {
+            Router router, RetainedIndex retained, Storage storage, Authenticator authenticator,
+            Authorizer authorizer, ClientEvents events) {
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
@@ -42,7 +43,7 @@ public final class MqttProtocol {
         long high = config.mqtt().maxOutboundBytes();
         this.outboundHardLimit = 2 * high - high / 2;
         this.connect = new ConnectHandler(config, sessions, new ClientIdGenerator(), authenticator, events);
-        this.publishes = new PublishReceiver(config.mqtt(), router, authorizer, metrics, clock);
+        this.publishes = new PublishReceiver(config.mqtt(), router, authorizer, metrics, clock, storage);
         this.subscriptions = new SubscriptionHandler(config.mqtt(), retained, authorizer, clock);
     }
 

@@ -7,7 +7,11 @@ import io.switchboard.broker.message.Message;
 import io.switchboard.broker.metrics.BrokerMetrics;
 import io.switchboard.broker.routing.Topics;
 import io.switchboard.broker.session.Session;
+import io.switchboard.broker.storage.Storage;
+import io.switchboard.broker.storage.StorageBatch;
+import io.switchboard.broker.storage.StorageException;
 import io.switchboard.codec.ReasonCode;
+import io.switchboard.codec.packet.MqttPacket;
 import io.switchboard.codec.packet.PubackPacket;
 import io.switchboard.codec.packet.PubcompPacket;
 import io.switchboard.codec.packet.PublishPacket;
@@ -29,8 +33,11 @@ final class PublishReceiver {
     private final Authorizer authorizer;
     private final BrokerMetrics metrics;
     private final Clock clock;
+    private final Storage storage;
 
-    PublishReceiver(MqttConfig mqtt, Router router, Authorizer authorizer, BrokerMetrics metrics, Clock clock) {
+    PublishReceiver(MqttConfig mqtt, Router router, Authorizer authorizer, BrokerMetrics metrics, Clock clock,
+            Storage storage) {
+        this.storage = storage;
         this.mqtt = mqtt;
         this.router = router;
         this.authorizer = authorizer;
@@ -93,7 +100,7 @@ final class PublishReceiver {
         if (p.qos() == 2) {
             if (session.awaitingPubrel(p.packetId())) {
                 // [MQTT-4.3.3-9] a resent QoS 2 PUBLISH before PUBREL is not delivered again.
-                c.send(new PubrecPacket(p.packetId()));
+                c.sendAck(new PubrecPacket(p.packetId()));
                 return;
             }
             if (session.pendingPubrelCount() >= mqtt.receiveMaximum()) {
@@ -152,39 +159,89 @@ final class PublishReceiver {
             acknowledge(c, p, ReasonCode.NOT_AUTHORIZED, reason);
             return;
         }
+        StorageBatch batch = c.session.ackBatch();
         if (p.qos() == 2) {
-            c.session.addPendingPubrel(p.packetId());
+            c.session.addPendingPubrel(p.packetId(), batch);
         }
-        acknowledge(c, p, ReasonCode.SUCCESS, null);
+        if (batch == null) {
+            acknowledge(c, p, ReasonCode.SUCCESS, null);
+        } else {
+            acknowledgeWhenDurable(c, p, batch.commit(c.eventLoop()), ReasonCode.SUCCESS);
+        }
     }
 
+    /**
+     * Routes the message, then acknowledges it once what routing stored (deliveries to sessions that
+     * outlive their connection, the retained change, the QoS 2 packet id) is durable: what the
+     * broker acknowledged survives a restart.
+     */
     private void route(MqttConnection c, PublishPacket p, String topic) {
         metrics.publishReceived.increment();
         Message message = Message.fromPublish(p, topic, c.clientId(), clock.millis());
-        int matched = router.publish(message, c);
+        StorageBatch batch = storage.batch();
+        if (p.qos() == 2) {
+            c.session.addPendingPubrel(p.packetId(), batch);
+        }
+        int matched = router.publish(message, c, batch, c.eventLoop());
         if (p.qos() > 0) {
-            if (p.qos() == 2) {
-                c.session.addPendingPubrel(p.packetId());
+            ReasonCode rc = matched == 0 && c.version.isV5() ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
+            if (!storage.durable()) {
+                acknowledge(c, p, rc, null);
+            } else {
+                acknowledgeWhenDurable(c, p, batch.commit(c.eventLoop()), rc);
             }
-            acknowledge(c, p, matched == 0 && c.version.isV5() ? ReasonCode.NO_MATCHING_SUBSCRIBERS
-                    : ReasonCode.SUCCESS, null);
         }
     }
 
+    /**
+     * Acknowledges after {@code durable}, in the order PUBLISHes came ([MQTT-4.6.0-2], [MQTT-4.6.0-3]).
+     * When the write failed, 5.0 is told with 0x97 (Quota exceeded: the disk is full) or 0x80 and a
+     * reason string, and the QoS 2 id is released; 3.1.1 has no way to say it, so the connection is
+     * closed without an acknowledgement and the client sends the message again when it reconnects.
+     */
+    private void acknowledgeWhenDurable(MqttConnection c, PublishPacket p, CompletionStage<Void> durable, ReasonCode rc) {
+        c.acks().whenDurable(durable, error -> {
+            if (error == null) {
+                c.send(ack(c, p, rc, null));
+                return;
+            }
+            if (p.qos() == 2) {
+                c.session.release(p.packetId(), null);
+            }
+            StorageException e = StorageException.of(error);
+            if (!c.version.isV5()) {
+                c.close(ReasonCode.UNSPECIFIED_ERROR, "the message could not be stored: " + e.getMessage());
+                return;
+            }
+            c.send(ack(c, p, e.quotaExceeded() ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.UNSPECIFIED_ERROR,
+                    "the message could not be stored: " + e.getMessage()));
+        });
+    }
+
+    /** Acknowledges now, after any acknowledgement still waiting for storage. */
     private static void acknowledge(MqttConnection c, PublishPacket p, ReasonCode rc, String reason) {
+        c.sendAck(ack(c, p, rc, reason));
+    }
+
+    private static MqttPacket ack(MqttConnection c, PublishPacket p, ReasonCode rc, String reason) {
         Properties props = c.ackReasonString(reason);
-        if (p.qos() == 1) {
-            c.send(new PubackPacket(p.packetId(), rc, props)); // [MQTT-4.3.2-4]
-        } else {
-            c.send(new PubrecPacket(p.packetId(), rc, props)); // [MQTT-4.3.3-8]
-        }
+        // [MQTT-4.3.2-4] PUBACK for QoS 1; [MQTT-4.3.3-8] PUBREC for QoS 2.
+        return p.qos() == 1 ? new PubackPacket(p.packetId(), rc, props) : new PubrecPacket(p.packetId(), rc, props);
     }
 
     void onPubrel(MqttConnection c, PubrelPacket p) {
-        boolean found = c.session.release(p.packetId());
+        StorageBatch batch = c.session.ackBatch();
+        boolean found = c.session.release(p.packetId(), batch);
         // [MQTT-4.3.3-11] PUBREL is answered with PUBCOMP; 0x92 when the id was not pending (5.0).
-        c.send(found || !c.version.isV5() ? new PubcompPacket(p.packetId())
+        PubcompPacket reply = found || !c.version.isV5() ? new PubcompPacket(p.packetId())
                 : new PubcompPacket(p.packetId(), ReasonCode.PACKET_IDENTIFIER_NOT_FOUND,
-                        c.ackReasonString("packet identifier " + p.packetId() + " was not awaiting PUBREL")));
+                        c.ackReasonString("packet identifier " + p.packetId() + " was not awaiting PUBREL"));
+        if (batch == null || batch.isEmpty()) {
+            c.sendAck(reply);
+        } else {
+            // After the release is durable: a released id that came back after a restart would
+            // swallow the client's next QoS 2 message with that id.
+            c.acks().whenDurable(batch.commit(c.eventLoop()), error -> c.send(reply));
+        }
     }
 }

@@ -9,7 +9,9 @@ import io.switchboard.broker.routing.ResponseTopics;
 import io.switchboard.broker.routing.Subscription;
 import io.switchboard.broker.routing.Topics;
 import io.switchboard.broker.session.Session;
-import io.switchboard.broker.storage.RetainedStore;
+import io.switchboard.broker.storage.RetainedIndex;
+import io.switchboard.broker.storage.StorageBatch;
+import io.switchboard.broker.storage.StorageException;
 import io.switchboard.codec.ReasonCode;
 import io.switchboard.codec.packet.SubackPacket;
 import io.switchboard.codec.packet.SubscribePacket;
@@ -29,11 +31,11 @@ final class SubscriptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionHandler.class);
 
     private final MqttConfig mqtt;
-    private final RetainedStore retained;
+    private final RetainedIndex retained;
     private final Authorizer authorizer;
     private final Clock clock;
 
-    SubscriptionHandler(MqttConfig mqtt, RetainedStore retained, Authorizer authorizer, Clock clock) {
+    SubscriptionHandler(MqttConfig mqtt, RetainedIndex retained, Authorizer authorizer, Clock clock) {
         this.mqtt = mqtt;
         this.retained = retained;
         this.authorizer = authorizer;
@@ -132,6 +134,8 @@ final class SubscriptionHandler {
         List<Integer> ids = p.properties().subscriptionIdentifiers();
         int subscriptionId = ids.isEmpty() ? 0 : ids.get(0);
         List<QueuedMessage> retainedToSend = new ArrayList<>(0);
+        List<String> added = new ArrayList<>(0);
+        StorageBatch batch = session.ackBatch();
         long now = clock.millis();
         for (int i = 0; i < codes.length; i++) {
             if (codes[i] != null) {
@@ -145,7 +149,10 @@ final class SubscriptionHandler {
             }
             int granted = Math.min(ts.maxQos(), mqtt.maxQos()); // the granted QoS may be lower than asked
             boolean existed = session.subscribe(new Subscription(c.clientId(), ts.filter(), granted, ts.noLocal(),
-                    ts.retainAsPublished(), ts.retainHandling(), subscriptionId));
+                    ts.retainAsPublished(), ts.retainHandling(), subscriptionId), batch);
+            if (!existed) {
+                added.add(ts.filter());
+            }
             codes[i] = ReasonCode.grantedQos(granted);
             // [MQTT-3.3.1-9] / [MQTT-3.3.1-10] / [MQTT-3.3.1-11] Retain Handling 0 sends the retained
             // messages, 1 only for a new subscription, 2 never. Section 4.8.2: none for a shared subscription.
@@ -156,24 +163,66 @@ final class SubscriptionHandler {
                 }
             }
         }
-        // [MQTT-3.8.4-1] SUBACK with [MQTT-3.8.4-6] one reason code per filter, in order.
-        c.send(new SubackPacket(p.packetId(), Arrays.asList(codes), c.ackReasonString(null)));
-        for (QueuedMessage m : retainedToSend) {
-            session.deliver(m);
+        if (batch == null || batch.isEmpty()) {
+            suback(c, p, codes, retainedToSend, true);
+            return;
+        }
+        // The subscriptions are acknowledged once durable; if they cannot be stored, they are
+        // refused (0x97 when the disk is full) and the new ones are taken back.
+        c.acks().whenDurable(batch.commit(c.eventLoop()), error -> {
+            if (error == null) {
+                suback(c, p, codes, retainedToSend, false);
+                return;
+            }
+            StorageException e = StorageException.of(error);
+            for (String filter : added) {
+                session.unsubscribe(filter, null);
+            }
+            ReasonCode refused = e.quotaExceeded() ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.UNSPECIFIED_ERROR;
+            for (int i = 0; i < codes.length; i++) {
+                if (codes[i].value() < 0x80) {
+                    codes[i] = refused; // 3.1.1: written as 0x80
+                }
+            }
+            c.send(new SubackPacket(p.packetId(), Arrays.asList(codes),
+                    c.ackReasonString("the subscriptions could not be stored: " + e.getMessage())));
+        });
+    }
+
+    /** [MQTT-3.8.4-1] SUBACK with [MQTT-3.8.4-6] one reason code per filter, in order; then the retained messages. */
+    private static void suback(MqttConnection c, SubscribePacket p, ReasonCode[] codes, List<QueuedMessage> retained,
+            boolean inOrder) {
+        SubackPacket ack = new SubackPacket(p.packetId(), Arrays.asList(codes), c.ackReasonString(null));
+        if (inOrder) {
+            c.sendAck(ack);
+        } else {
+            c.send(ack);
+        }
+        for (QueuedMessage m : retained) {
+            c.session.deliver(m);
         }
     }
 
     void onUnsubscribe(MqttConnection c, UnsubscribePacket p) {
         List<ReasonCode> codes = new ArrayList<>(p.filters().size());
+        StorageBatch batch = c.session.ackBatch();
         for (String filter : p.filters()) {
             if (Topics.checkFilter(filter) != null || (Topics.isShared(filter) && Topics.checkShared(filter) != null)) {
                 codes.add(ReasonCode.TOPIC_FILTER_INVALID);
             } else {
                 // [MQTT-3.10.4-1] the subscription is deleted; 0x11 when there was none.
-                codes.add(c.session.unsubscribe(filter) ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED);
+                codes.add(c.session.unsubscribe(filter, batch) ? ReasonCode.SUCCESS
+                        : ReasonCode.NO_SUBSCRIPTION_EXISTED);
             }
         }
         // [MQTT-3.10.4-4] / [MQTT-3.10.4-5] UNSUBACK even if nothing was deleted.
-        c.send(new UnsubackPacket(p.packetId(), codes, c.ackReasonString(null)));
+        UnsubackPacket ack = new UnsubackPacket(p.packetId(), codes, c.ackReasonString(null));
+        if (batch == null || batch.isEmpty()) {
+            c.sendAck(ack);
+        } else {
+            // Once durable, so that a subscription the client was told is gone does not come back
+            // after a restart; it is gone from memory already, so a failure changes nothing here.
+            c.acks().whenDurable(batch.commit(c.eventLoop()), error -> c.send(ack));
+        }
     }
 }

@@ -1,9 +1,10 @@
 package io.switchboard.broker.session;
 
 import io.switchboard.broker.logging.LogText;
-import io.switchboard.broker.storage.InflightMessage;
-import io.switchboard.broker.storage.MessageQueue;
 import io.switchboard.broker.message.QueuedMessage;
+import io.switchboard.broker.storage.StorageBatch;
+import io.switchboard.broker.storage.StoredState;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +16,12 @@ import org.slf4j.LoggerFactory;
  * and bytes), the in-flight window (the client's Receive Maximum and {@code mqtt.maxInflight}),
  * packet ids and the QoS 1/2 acknowledgements. Part of its {@link Session}, confined to the same
  * event loop; {@code connection} is the attached connection, or null while the session is offline.
+ *
+ * <p>A stored delivery ({@link QueuedMessage#stored()}) was written by the publisher's batch before
+ * it got here; the outbox writes how it goes on: its packet id before a QoS 2 PUBLISH is sent (so
+ * that after a restart it is resent under the same id, and the client does not take it twice),
+ * PUBREL sent, and its removal once acknowledged, dropped or handed to another member. QoS 1 packet
+ * ids are not stored: after a restart a QoS 1 message may come again under a new id, as QoS 1 allows.
  */
 final class Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
@@ -31,6 +38,27 @@ final class Outbox {
     private LinkedHashSet<Integer> resendLater = EMPTY;
     private static final LinkedHashSet<Integer> EMPTY = new LinkedHashSet<>(0);
 
+    /**
+     * Sends held back, in order, behind a QoS 2 PUBLISH whose packet id is being stored: the client
+     * gets its messages in the order they came, whatever their QoS. Null while nothing is held.
+     */
+    private ArrayDeque<HeldSend> held;
+
+    private static final class HeldSend {
+        final QueuedMessage message;
+        /** The in-flight entry (QoS 1/2), or null for QoS 0. */
+        final InflightMessage inflight;
+        final SessionEndpoint connection;
+        boolean ready;
+
+        HeldSend(QueuedMessage message, InflightMessage inflight, SessionEndpoint connection, boolean ready) {
+            this.message = message;
+            this.inflight = inflight;
+            this.connection = connection;
+            this.ready = ready;
+        }
+    }
+
     /** The session this outbox belongs to: it decides whether its client may still receive a topic. */
     private final Session owner;
 
@@ -44,6 +72,7 @@ final class Outbox {
     void deliver(QueuedMessage m, SessionEndpoint connection) {
         if (m.message().isExpired(services.clock().millis())) {
             services.metrics().droppedExpired.increment();
+            forget(m);
             return;
         }
         if (connection == null) {
@@ -55,7 +84,7 @@ final class Outbox {
             return;
         }
         if (m.qos() == 0) {
-            connection.sendPublish(m, 0, false);
+            transmit(m, null, connection, false);
         } else if (queue.waitingCount() == 0 && resendLater.isEmpty() && unacknowledged() < connection.sendQuota()) {
             sendInflight(m, connection);
         } else {
@@ -71,6 +100,7 @@ final class Outbox {
             services.metrics().droppedQueueFull.increment();
             LOG.debug("Client {}: queue full ({} messages, {} bytes), dropping message to '{}'", LogText.escape(clientId),
                     queue.waitingCount(), queue.waitingBytes(), LogText.escape(m.message().topic()));
+            forget(m);
             return;
         }
         queue.append(m);
@@ -79,10 +109,87 @@ final class Outbox {
 
     private void sendInflight(QueuedMessage m, SessionEndpoint connection) {
         int id = nextPacketId();
-        queue.putInflight(new InflightMessage(id, m, false));
-        if (!connection.sendPublish(m, id, false)) {
-            queue.removeInflight(id); // too large for the client: treated as delivered
+        InflightMessage inflight = new InflightMessage(id, m, false);
+        queue.putInflight(inflight);
+        transmit(m, inflight, connection, m.stored() && m.qos() == 2);
+    }
+
+    /**
+     * Sends a PUBLISH now, or holds it behind earlier ones that wait for storage. {@code storeFirst}:
+     * a stored QoS 2 delivery whose packet id must be durable before the client can see it (see the
+     * class comment).
+     */
+    private void transmit(QueuedMessage m, InflightMessage inflight, SessionEndpoint connection, boolean storeFirst) {
+        if (!storeFirst && (held == null || held.isEmpty())) {
+            sendNow(m, inflight, connection);
+            return;
         }
+        if (held == null) {
+            held = new ArrayDeque<>(4);
+        }
+        HeldSend h = new HeldSend(m, inflight, connection, !storeFirst);
+        held.add(h);
+        if (storeFirst) {
+            StorageBatch b = services.storage().batch();
+            b.updateDelivery(clientId, m, inflight.packetId(), false);
+            b.commit(owner::execute).whenComplete((v, e) -> {
+                h.ready = true;
+                releaseHeld();
+            });
+        }
+    }
+
+    /** Sends the held PUBLISHes that no longer wait, in order. */
+    private void releaseHeld() {
+        HeldSend h;
+        SessionEndpoint current = owner.connection();
+        boolean sent = false;
+        while (held != null && (h = held.peek()) != null && h.ready) {
+            held.poll();
+            // Sent on the connection it was meant for; after a reconnect, resume resends what is in flight.
+            if (h.connection == current && (h.inflight == null || queue.inflight(h.inflight.packetId()) == h.inflight)) {
+                sendNow(h.message, h.inflight, current);
+                sent = true;
+            }
+        }
+        if (sent) {
+            current.flush();
+        }
+    }
+
+    private void sendNow(QueuedMessage m, InflightMessage inflight, SessionEndpoint connection) {
+        if (inflight == null) {
+            connection.sendPublish(m, 0, false);
+        } else {
+            send(inflight, connection, false);
+        }
+    }
+
+    private void send(InflightMessage m, SessionEndpoint connection, boolean dup) {
+        if (!connection.sendPublish(m.message(), m.packetId(), dup)) {
+            queue.removeInflight(m.packetId()); // too large for the client: treated as delivered
+            forget(m.message());
+        }
+    }
+
+    /** A stored delivery is done with: removed from storage (nothing waits for it). */
+    void forget(QueuedMessage m) {
+        if (m.stored()) {
+            StorageBatch b = services.storage().batch();
+            b.removeDelivery(clientId, m);
+            owner.commit(b);
+        }
+    }
+
+    /** A delivery read back from storage at start-up, in its order. */
+    void restore(StoredState.StoredDelivery d) {
+        if (d.packetId() == 0) {
+            queue.append(d.message());
+            services.metrics().queuedMessages.increment();
+            return;
+        }
+        queue.putInflight(new InflightMessage(d.packetId(), d.message(), d.released()));
+        lastPacketId = Math.max(lastPacketId, d.packetId());
     }
 
     /** [MQTT-2.2.1-3] a packet id is not reused while its exchange is in progress. */
@@ -119,10 +226,12 @@ final class Outbox {
             if (!owner.mayReceive(m.message().topic())) {
                 // Queued while it was allowed: rights taken away since stop it too.
                 services.metrics().droppedNotAuthorized.increment();
+                forget(m);
             } else if (m.message().isExpired(now)) {
                 services.metrics().droppedExpired.increment();
+                forget(m);
             } else if (m.qos() == 0) {
-                connection.sendPublish(m, 0, false);
+                transmit(m, null, connection, false);
             } else {
                 sendInflight(m, connection);
             }
@@ -132,6 +241,7 @@ final class Outbox {
     /** After CONNACK on a resumed session: resend what is in flight ([MQTT-4.4.0-1]), then the queue. */
     void resume(SessionEndpoint connection) {
         resendLater = EMPTY;
+        held = null; // held for an earlier connection: what is in flight is resent below
         List<InflightMessage> inflight = new ArrayList<>(queue.inflight());
         for (InflightMessage m : inflight) {
             if (m.released()) {
@@ -147,8 +257,8 @@ final class Outbox {
     }
 
     private void resend(InflightMessage m, SessionEndpoint connection) {
-        if (m != null && !m.released() && !connection.sendPublish(m.message(), m.packetId(), true)) {
-            queue.removeInflight(m.packetId());
+        if (m != null && !m.released()) {
+            send(m, connection, true);
         }
     }
 
@@ -160,6 +270,7 @@ final class Outbox {
         }
         queue.removeInflight(packetId);
         resendLater.remove(packetId);
+        forget(m.message());
         pump(connection);
     }
 
@@ -172,10 +283,18 @@ final class Outbox {
         resendLater.remove(packetId); // the client had it from an earlier connection
         if (error) {
             queue.removeInflight(packetId);
+            forget(m.message());
             pump(connection);
             return;
         }
         queue.putInflight(m.release());
+        if (m.message().stored()) {
+            // Not waited for: if it is lost, the PUBLISH is resent under its id, and the client,
+            // which has it, answers PUBREC again without taking it twice ([MQTT-4.3.3-9]).
+            StorageBatch b = services.storage().batch();
+            b.updateDelivery(clientId, m.message(), packetId, true);
+            owner.commit(b);
+        }
         connection.sendPubrel(packetId, true);
     }
 
@@ -186,6 +305,7 @@ final class Outbox {
             return;
         }
         queue.removeInflight(packetId);
+        forget(m.message());
         pump(connection);
     }
 
@@ -216,9 +336,36 @@ final class Outbox {
         }
     }
 
-    /** Drops everything queued and in flight (the session ended or started clean). */
-    void clear() {
+    /** Drops the expired messages waiting to be sent, keeping the order of the rest. */
+    void dropExpired() {
+        long now = services.clock().millis();
+        int n = queue.waitingCount();
+        for (int i = 0; i < n; i++) {
+            QueuedMessage m = queue.poll();
+            if (m.message().isExpired(now)) {
+                services.metrics().queuedMessages.decrement();
+                services.metrics().droppedExpired.increment();
+                forget(m);
+            } else {
+                queue.append(m);
+            }
+        }
+    }
+
+    /** Drops everything queued and in flight (the session ended or started clean), in {@code batch} too. */
+    void clear(StorageBatch batch) {
         services.metrics().queuedMessages.add(-queue.waitingCount());
+        for (InflightMessage m : queue.inflight()) {
+            if (m.message().stored()) {
+                batch.removeDelivery(clientId, m.message());
+            }
+        }
+        QueuedMessage m;
+        while ((m = queue.poll()) != null) {
+            if (m.stored()) {
+                batch.removeDelivery(clientId, m);
+            }
+        }
         queue.clear();
         resendLater = EMPTY;
     }

@@ -1,6 +1,5 @@
 package io.switchboard.broker.session;
 
-import io.switchboard.broker.logging.LogText;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.switchboard.broker.auth.Authorizer;
@@ -10,8 +9,10 @@ import io.switchboard.broker.logging.LogText;
 import io.switchboard.broker.message.Message;
 import io.switchboard.broker.message.QueuedMessage;
 import io.switchboard.broker.routing.Subscription;
-import io.switchboard.broker.storage.MessageQueue;
 import io.switchboard.broker.storage.SessionRecord;
+import io.switchboard.broker.storage.StorageBatch;
+import io.switchboard.broker.storage.StoredState;
+import io.switchboard.broker.storage.SubscriptionRecord;
 import io.switchboard.codec.packet.Will;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,8 +36,12 @@ import org.slf4j.LoggerFactory;
  * of the connection last attached to it. Other threads reach the session through {@link #execute},
  * a mailbox drained in order on the current loop; when a connection on another loop attaches, the
  * session moves there, and the mailbox follows it, so the order of tasks is never broken. The few
- * volatile fields ({@link #online()}, {@link #unacknowledged()}, {@link #congested()}) are hints
- * other threads read.
+ * volatile fields ({@link #online()}, {@link #unacknowledged()}, {@link #congested()},
+ * {@link #persistent()}) are hints other threads read.
+ *
+ * <p>Storage: the state lives here, in memory; when the storage is durable, each change to what
+ * outlives a connection (the session's record and Will, subscriptions, deliveries, QoS 2 ids) is
+ * written in a batch, and what the client is told depends on it is acknowledged once it is durable.
  */
 public final class Session implements Subscriber {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
@@ -57,6 +62,8 @@ public final class Session implements Subscriber {
 
     // Read by other threads: hints for routing.
     private volatile boolean online;
+    /** Its deliveries are stored: durable storage and a Session Expiry Interval above 0. */
+    private volatile boolean persistent;
     private volatile int unacknowledged;
     /** The attached connection is not taking what is written to it (and is not yet declared slow). */
     private volatile boolean connectionCongested;
@@ -76,6 +83,8 @@ public final class Session implements Subscriber {
     private Map<String, Subscription> subscriptions = Map.of();
     private Set<Integer> pendingPubrel = Set.of();
     private long generation;
+    /** Storage holds a record of this session (so ending it must delete that). */
+    private boolean recorded;
     private ScheduledFuture<?> expiryTimer;
     /** The Will waiting for its delay, or null. */
     private DelayedWill pendingWill;
@@ -84,12 +93,17 @@ public final class Session implements Subscriber {
         this.clientId = clientId;
         this.loop = loop;
         this.services = services;
-        this.queue = services.store().queue(clientId);
+        this.queue = new MessageQueue();
         this.outbox = new Outbox(clientId, queue, services, this);
     }
 
     public String clientId() {
         return clientId;
+    }
+
+    /** The attached connection, or null. On the session's loop. */
+    SessionEndpoint connection() {
+        return connection;
     }
 
     /** The event loop that owns this session now. Any thread. */
@@ -167,6 +181,11 @@ public final class Session implements Subscriber {
     @Override
     public boolean online() {
         return online;
+    }
+
+    @Override
+    public boolean persistent() {
+        return persistent;
     }
 
     @Override
@@ -251,16 +270,23 @@ public final class Session implements Subscriber {
         // 3.1.1 [MQTT-3.1.2-6]): closing it for a takeover ends it, and Clean Start 0 cannot resume it.
         boolean endedWithOld = old != null && expiryIntervalSeconds == 0;
         boolean present = everAttached && !request.cleanStart() && !endedWithOld;
+        StorageBatch batch = batch();
         if (request.cleanStart() || endedWithOld) {
             firePendingWill(); // [MQTT-3.1.3-9] the old session ends, so its delayed Will goes now
             outbox.handOverShared(); // section 4.8.2: what it held for shared groups goes to other members
-            discardState();
+            discardState(batch);
+            if (recorded) {
+                batch.deleteSession(clientId);
+                recorded = false;
+            }
         } else {
             cancelPendingWill(); // [MQTT-3.1.3-9] resumed before the Will Delay Interval passed
         }
         everAttached = true;
-        expiryIntervalSeconds = request.expiryIntervalSeconds();
-        persist();
+        setExpiryInterval(request.expiryIntervalSeconds());
+        ClientIdentity who = request.endpoint().identity();
+        writeRecord(batch, 0, request.will(), who);
+        commit(batch);
         generation++;
         attaching = request.endpoint();
         loop = request.endpoint().eventLoop(); // move; the continuation runs on the new loop
@@ -315,22 +341,32 @@ public final class Session implements Subscriber {
         // Messages chosen for this member of a shared group go to another member rather than wait.
         outbox.handOverShared();
         unacknowledged = 0;
-        persist();
-        if (expiryIntervalSeconds != NEVER_EXPIRES) {
-            long g = generation;
-            expiryTimer = loop.schedule(() -> execute(() -> {
-                if (g == generation && connection == null && attaching == null && !ended) {
-                    // DEBUG: a client can make as many sessions as it likes; one line each would flood the log.
-                    LOG.debug("Client {}: session expired after {} s", LogText.escape(clientId), expiryIntervalSeconds);
-                    end();
-                }
-            }), expiryIntervalSeconds, TimeUnit.SECONDS);
+        StorageBatch batch = batch();
+        writeRecord(batch, services.clock().millis(), pendingWill == null ? null : pendingWill.will(),
+                pendingWill == null ? endpoint.identity() : pendingWill.owner());
+        commit(batch);
+        scheduleExpiry(expiryIntervalSeconds * 1000);
+    }
+
+    /** Ends the session once it has been offline {@code delayMillis} more, unless a connection attaches. */
+    private void scheduleExpiry(long delayMillis) {
+        if (expiryIntervalSeconds == NEVER_EXPIRES) {
+            return;
         }
+        long g = generation;
+        expiryTimer = loop.schedule(() -> execute(() -> {
+            if (g == generation && connection == null && attaching == null && !ended) {
+                // DEBUG: a client can make as many sessions as it likes; one line each would flood the log.
+                LOG.debug("Client {}: session expired after {} s", LogText.escape(clientId), expiryIntervalSeconds);
+                end();
+            }
+        }), Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
     }
 
     /** Sets the Session Expiry Interval, as a 5.0 DISCONNECT may (the caller checks section 3.14.2.2.2). */
     public void setExpiryInterval(long seconds) {
         expiryIntervalSeconds = seconds;
+        persistent = seconds > 0 && services.storage().durable();
     }
 
     public long expiryInterval() {
@@ -340,21 +376,28 @@ public final class Session implements Subscriber {
     /** Ends the session: its subscriptions, queue and stored state go, and a delayed Will is published. */
     void end() {
         ended = true;
+        persistent = false;
         firePendingWill();
         outbox.handOverShared();
-        discardState();
-        services.store().delete(clientId);
+        StorageBatch batch = batch();
+        discardState(batch);
+        if (recorded) {
+            batch.deleteSession(clientId);
+            recorded = false;
+        }
+        commit(batch);
         // Last: until now a new connection finds this (ended) session and retries; after this it
         // creates a new one, which must not see this session's stored state.
         services.registry().remove(this);
     }
 
-    private void discardState() {
+    /** Drops subscriptions, queue and QoS 2 ids; the caller deletes the stored session if there is one. */
+    private void discardState(StorageBatch batch) {
         for (Subscription s : subscriptions.values()) {
             services.subscriptions().remove(clientId, s.filter());
         }
         subscriptions = Map.of();
-        outbox.clear();
+        outbox.clear(batch);
         pendingPubrel = Set.of();
     }
 
@@ -377,12 +420,16 @@ public final class Session implements Subscriber {
             publishWill(will, owner);
             return;
         }
+        scheduleWill(will, owner, seconds * 1000);
+    }
+
+    private void scheduleWill(Will will, ClientIdentity owner, long delayMillis) {
         long g = generation;
         ScheduledFuture<?> timer = loop.schedule(() -> execute(() -> {
             if (g == generation && pendingWill != null && pendingWill.will() == will) {
                 firePendingWill();
             }
-        }), seconds, TimeUnit.SECONDS);
+        }), delayMillis, TimeUnit.MILLISECONDS);
         pendingWill = new DelayedWill(will, owner, timer);
     }
 
@@ -391,6 +438,11 @@ public final class Session implements Subscriber {
         cancelPendingWill();
         if (w != null) {
             publishWill(w.will(), w.owner());
+            if (connection == null && attaching == null && recorded && !ended) {
+                StorageBatch batch = batch(); // the stored Will is gone too
+                writeRecord(batch, services.clock().millis(), null, w.owner());
+                commit(batch);
+            }
         }
     }
 
@@ -411,9 +463,11 @@ public final class Session implements Subscriber {
     private void accept(QueuedMessage m) {
         assertOnLoop();
         if (ended) {
+            outbox.forget(m);
             return;
         }
         if (!mayReceive(m.message().topic())) {
+            outbox.forget(m);
             services.metrics().droppedNotAuthorized.increment(); // rights taken away stop the flow at once
             return;
         }
@@ -448,6 +502,13 @@ public final class Session implements Subscriber {
         unacknowledged = outbox.unacknowledged();
     }
 
+    /** Drops the expired messages waiting in the queue ([MQTT-3.3.2-5]). On the session's loop. */
+    void dropExpiredQueued() {
+        if (!ended) {
+            outbox.dropExpired();
+        }
+    }
+
     public int inflightCount() {
         return queue.inflightCount();
     }
@@ -463,16 +524,24 @@ public final class Session implements Subscriber {
         return pendingPubrel.contains(packetId);
     }
 
-    public void addPendingPubrel(int packetId) {
+    /** A QoS 2 PUBLISH was received: its id waits for PUBREL; stored in {@code batch} (may be null). */
+    public void addPendingPubrel(int packetId, StorageBatch batch) {
         if (pendingPubrel.isEmpty()) {
             pendingPubrel = new HashSet<>(4);
         }
         pendingPubrel.add(packetId);
+        if (recorded && batch != null) {
+            batch.addPendingPubrel(clientId, packetId);
+        }
     }
 
-    /** PUBREL: releases the id; false when it was not pending. */
-    public boolean release(int packetId) {
-        return !pendingPubrel.isEmpty() && pendingPubrel.remove(packetId);
+    /** PUBREL: releases the id, in {@code batch} too (may be null); false when it was not pending. */
+    public boolean release(int packetId, StorageBatch batch) {
+        boolean found = !pendingPubrel.isEmpty() && pendingPubrel.remove(packetId);
+        if (found && recorded && batch != null) {
+            batch.removePendingPubrel(clientId, packetId);
+        }
+        return found;
     }
 
     public int pendingPubrelCount() {
@@ -481,8 +550,11 @@ public final class Session implements Subscriber {
 
     // ---- subscriptions ----
 
-    /** Adds or replaces a subscription; true when one with the same filter existed ([MQTT-3.8.4-3]). */
-    public boolean subscribe(Subscription s) {
+    /**
+     * Adds or replaces a subscription, stored in {@code batch} (may be null); true when one with the
+     * same filter existed ([MQTT-3.8.4-3]).
+     */
+    public boolean subscribe(Subscription s, StorageBatch batch) {
         Subscription previous;
         if (subscriptions.isEmpty() || (subscriptions.size() == 1 && subscriptions.containsKey(s.filter()))) {
             // One subscription (the usual device) is an immutable one-entry map: a HashMap costs ~130 bytes.
@@ -495,12 +567,14 @@ public final class Session implements Subscriber {
             previous = subscriptions.put(s.filter(), s);
         }
         services.subscriptions().add(s);
-        persist();
+        if (recorded && batch != null) {
+            batch.putSubscription(clientId, record(s)); // one key per subscription: n cost O(n), not O(n^2)
+        }
         return previous != null;
     }
 
-    /** Removes a subscription; false when none existed. */
-    public boolean unsubscribe(String filter) {
+    /** Removes a subscription, in {@code batch} too (may be null); false when none existed. */
+    public boolean unsubscribe(String filter, StorageBatch batch) {
         if (!subscriptions.containsKey(filter)) {
             return false;
         }
@@ -510,7 +584,9 @@ public final class Session implements Subscriber {
             subscriptions.remove(filter);
         }
         services.subscriptions().remove(clientId, filter);
-        persist();
+        if (recorded && batch != null) {
+            batch.deleteSubscription(clientId, filter);
+        }
         return true;
     }
 
@@ -518,16 +594,88 @@ public final class Session implements Subscriber {
         return Collections.unmodifiableMap(subscriptions);
     }
 
-    private void persist() {
-        if (expiryIntervalSeconds == 0) {
+    // ---- storage ----
+
+    /** A batch for what changes now; the memory storage's batch records nothing. */
+    StorageBatch batch() {
+        return services.storage().batch();
+    }
+
+    /** Commits a batch nothing waits for (failures are logged by the storage). */
+    void commit(StorageBatch batch) {
+        if (!batch.isEmpty()) {
+            batch.commit(this::execute);
+        }
+    }
+
+    /** A batch for what a client will be acknowledged for: null when storage is not durable. */
+    public StorageBatch ackBatch() {
+        return recorded ? batch() : null;
+    }
+
+    /**
+     * Writes the session's record, or deletes it when the session no longer outlives its
+     * connection (expiry 0: nothing of it is stored).
+     */
+    private void writeRecord(StorageBatch batch, long disconnectedAt, Will will, ClientIdentity who) {
+        if (!persistent) {
+            if (recorded) {
+                batch.deleteSession(clientId);
+                recorded = false;
+            }
             return;
         }
-        List<SessionRecord.SubscriptionRecord> subs = new ArrayList<>(subscriptions.size());
-        for (Subscription s : subscriptions.values()) {
-            subs.add(new SessionRecord.SubscriptionRecord(s.filter(), s.qos(), s.noLocal(), s.retainAsPublished(),
-                    s.retainHandling(), s.subscriptionId()));
+        batch.putSession(new SessionRecord(clientId, expiryIntervalSeconds, disconnectedAt, will,
+                who == null ? null : who.authenticationName(), who == null ? null : who.listener()));
+        recorded = true;
+    }
+
+    private static SubscriptionRecord record(Subscription s) {
+        return new SubscriptionRecord(s.filter(), s.qos(), s.noLocal(), s.retainAsPublished(), s.retainHandling(),
+                s.subscriptionId());
+    }
+
+    /**
+     * Rebuilds a session from storage at start-up, before any listener opens: offline since
+     * {@code offlineSince} (the stored disconnect time, or the last time the previous run was alive
+     * for a session that was connected then), its expiry and Will Delay counted from there.
+     * Returns false when it expired meanwhile (its Will, if any, is published, and it is deleted).
+     */
+    boolean restore(StoredState.StoredSession stored, long offlineSince, long now) {
+        SessionRecord r = stored.record();
+        everAttached = true;
+        recorded = true;
+        setExpiryInterval(r.expiryIntervalSeconds());
+        ClientIdentity owner = r.authenticationName() == null && r.listener() == null ? null
+                : new ClientIdentity(clientId, r.authenticationName(), r.listener(), Map.of());
+        long offlineMillis = Math.max(0, now - offlineSince);
+        boolean expired = expiryIntervalSeconds != NEVER_EXPIRES && offlineMillis >= expiryIntervalSeconds * 1000;
+        if (r.will() != null) {
+            // The connection went without a normal DISCONNECT (or the broker stopped under it): its
+            // Will goes when its delay, counted from then, has passed, or when the session ends.
+            Long delay = r.will().properties().willDelayInterval();
+            long left = Math.min(delay == null ? 0 : delay, expiryIntervalSeconds) * 1000 - offlineMillis;
+            if (left <= 0 || expired) {
+                publishWill(r.will(), owner);
+            } else {
+                scheduleWill(r.will(), owner, left);
+            }
         }
-        services.store().save(new SessionRecord(clientId, expiryIntervalSeconds, subs, pendingPubrel));
+        if (expired) {
+            return false;
+        }
+        for (SubscriptionRecord s : stored.subscriptions()) {
+            subscribe(new Subscription(clientId, s.filter(), s.qos(), s.noLocal(), s.retainAsPublished(),
+                    s.retainHandling(), s.subscriptionId()), null);
+        }
+        for (StoredState.StoredDelivery d : stored.deliveries()) {
+            outbox.restore(d);
+        }
+        for (int id : stored.pendingPubrel()) {
+            addPendingPubrel(id, null);
+        }
+        scheduleExpiry(expiryIntervalSeconds == NEVER_EXPIRES ? 0 : expiryIntervalSeconds * 1000 - offlineMillis);
+        return true;
     }
 
     private static void cancel(ScheduledFuture<?> f) {

@@ -7,7 +7,10 @@ import io.switchboard.broker.delivery.Subscriber;
 import io.switchboard.broker.delivery.Subscribers;
 import io.switchboard.broker.metrics.BrokerMetrics;
 import io.switchboard.broker.routing.SubscriptionTree;
-import io.switchboard.broker.storage.SessionStore;
+import io.switchboard.broker.storage.Storage;
+import io.switchboard.broker.storage.StorageBatch;
+import io.switchboard.broker.storage.StoredState;
+import io.netty.channel.EventLoopGroup;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,10 +23,42 @@ public final class SessionRegistry implements Subscribers {
     private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
     private final SessionServices services;
 
-    public SessionRegistry(SessionConfig config, SessionStore store, SubscriptionTree subscriptions, Router router,
+    public SessionRegistry(SessionConfig config, Storage storage, SubscriptionTree subscriptions, Router router,
             Authorizer authorizer, BrokerMetrics metrics, Clock clock) {
-        this.services = new SessionServices(this, config, store, subscriptions, router, authorizer, metrics, clock,
+        this.services = new SessionServices(this, config, storage, subscriptions, router, authorizer, metrics, clock,
                 new WillPublisher(router, authorizer, metrics, clock));
+    }
+
+    /**
+     * Rebuilds the stored sessions at start-up, before any listener opens, spread over the event
+     * loops. Sessions that expired while the broker was down (counted from when each went offline,
+     * or from the last time the previous run was alive) are deleted, their Wills published.
+     * Returns how many sessions were restored.
+     */
+    public int restore(StoredState state, EventLoopGroup loops) {
+        long now = services.clock().millis();
+        int restored = 0;
+        StorageBatch expired = services.storage().batch();
+        for (StoredState.StoredSession stored : state.sessions()) {
+            String id = stored.record().clientId();
+            long offlineSince = stored.record().disconnectedAtMillis() != 0 ? stored.record().disconnectedAtMillis()
+                    : state.lastAliveMillis() != 0 ? state.lastAliveMillis() : now;
+            Session session = new Session(id, loops.next(), services);
+            sessions.put(id, session);
+            if (session.restore(stored, offlineSince, now)) {
+                restored++;
+            } else {
+                sessions.remove(id, session);
+                for (StoredState.StoredDelivery d : stored.deliveries()) {
+                    expired.removeDelivery(id, d.message());
+                }
+                expired.deleteSession(id);
+            }
+        }
+        if (!expired.isEmpty()) {
+            expired.commit(Runnable::run);
+        }
+        return restored;
     }
 
     /** Finds or creates the session and attaches the connection to it; any thread. */
@@ -31,6 +66,18 @@ public final class SessionRegistry implements Subscribers {
         Session session = sessions.computeIfAbsent(request.clientId(),
                 id -> new Session(id, request.endpoint().eventLoop(), services));
         session.execute(() -> session.attach(request));
+    }
+
+    /**
+     * Drops the expired messages waiting in offline sessions' queues (online sessions drop them as
+     * they send); each session does it on its own loop. Any thread.
+     */
+    public void dropExpiredQueued() {
+        for (Session s : sessions.values()) {
+            if (!s.online()) {
+                s.execute(s::dropExpiredQueued);
+            }
+        }
     }
 
     /** Removes a session that ended, unless another one has replaced it already. */

@@ -5,7 +5,7 @@ import io.switchboard.broker.message.Message;
 import io.switchboard.broker.metrics.BrokerMetrics;
 import io.switchboard.broker.routing.SubscriptionTree;
 import io.switchboard.broker.session.SessionRegistry;
-import io.switchboard.broker.storage.RetainedStore;
+import io.switchboard.broker.storage.RetainedIndex;
 import io.switchboard.codec.packet.Payload;
 import io.switchboard.codec.property.Properties;
 import java.time.Clock;
@@ -31,7 +31,7 @@ public final class SysPublisher implements AutoCloseable {
     private final BrokerMetrics metrics;
     private final SessionRegistry sessions;
     private final SubscriptionTree subscriptions;
-    private final RetainedStore retained;
+    private final RetainedIndex retained;
     private final Router router;
     private final Clock clock;
     private final String version;
@@ -44,7 +44,7 @@ public final class SysPublisher implements AutoCloseable {
     private long lastBytesSent;
 
     public SysPublisher(int intervalSeconds, BrokerMetrics metrics, SessionRegistry sessions,
-            SubscriptionTree subscriptions, RetainedStore retained, Router router, Clock clock, String version) {
+            SubscriptionTree subscriptions, RetainedIndex retained, Router router, Clock clock, String version) {
         this.intervalSeconds = intervalSeconds;
         this.metrics = metrics;
         this.sessions = sessions;

@@ -70,6 +70,11 @@ public final class MqttServer {
         return pool;
     }
 
+    /** The event loops that serve connections (sessions read back at start-up are spread over them). */
+    public EventLoopGroup eventLoops() {
+        return workers;
+    }
+
     /** Binds every listener; fails with a message naming the listener and address when one cannot bind. */
     public void start() {
         if (config.listeners().stream().anyMatch(ListenerConfig::secure)) {

@@ -36,6 +36,7 @@ class TlsKeyFormatsTest {
                     port: 0
                     tls: {certificate: "%s", key: "%s"%s}
                 eventLoopThreads: 1
+                storage: memory
                 """.formatted(fixture(certificate), key.startsWith("/") ? key : fixture(key), extra), "test"));
     }
 

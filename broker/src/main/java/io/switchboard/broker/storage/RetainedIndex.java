@@ -1,19 +1,20 @@
-package io.switchboard.broker.storage.memory;
+package io.switchboard.broker.storage;
 
 import io.switchboard.broker.message.Message;
 import io.switchboard.broker.routing.TopicLevelNode;
-import io.switchboard.broker.storage.RetainedStore;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Retained messages in a tree of topic levels, so a wildcard subscription visits only the branches
- * it can match. Reads are lock-free; writers take a short lock so pruning never races an insert.
- * Expired messages are skipped on read and removed then.
+ * The retained message of each topic, at most one per topic ([MQTT-3.3.1-5]), in memory whatever
+ * the storage: a tree of topic levels, so a wildcard subscription visits only the branches it can
+ * match. Callable from any event loop at once: reads are lock-free; writers take a short lock so
+ * pruning never races an insert. Expired messages are skipped on read and removed by
+ * {@link #removeExpired}, which the broker runs in the background (and deletes from storage too).
  */
-final class MemoryRetainedStore implements RetainedStore {
+public final class RetainedIndex {
     private final Node root = new Node("");
     private final Object writeLock = new Object();
     private final AtomicInteger size = new AtomicInteger();
@@ -31,7 +32,7 @@ final class MemoryRetainedStore implements RetainedStore {
         }
     }
 
-    @Override
+    /** Stores a message as its topic's retained message, replacing the previous one. */
     public void put(Message message) {
         synchronized (writeLock) {
             Node node = root;
@@ -45,7 +46,7 @@ final class MemoryRetainedStore implements RetainedStore {
         }
     }
 
-    @Override
+    /** Deletes the retained message of a topic, if any. */
     public void remove(String topic) {
         remove(topic, null);
     }
@@ -70,13 +71,32 @@ final class MemoryRetainedStore implements RetainedStore {
         }
     }
 
-    @Override
+    /** The unexpired retained messages whose topics match a filter. */
     public List<Message> match(String filter, long nowMillis) {
         List<Message> out = new ArrayList<>();
-        List<Message> expired = new ArrayList<>(0);
-        collect(filter.split("/", -1), nowMillis, out, expired);
-        expired.forEach(m -> remove(m.topic(), m));
+        collect(filter.split("/", -1), nowMillis, out, new ArrayList<>(0));
         return out;
+    }
+
+    /** Removes the messages expired by {@code nowMillis} and returns them. */
+    public List<Message> removeExpired(long nowMillis) {
+        List<Message> expired = new ArrayList<>();
+        collect(new String[] {"#"}, nowMillis, new ArrayList<>(), expired);
+        // '#' at the top skips '$' topics ([MQTT-4.7.2-1]); the sweep must not.
+        root.forEachChild((name, child) -> {
+            if (name.startsWith("$")) {
+                collectAll(child, nowMillis, new ArrayList<>(), expired);
+            }
+        });
+        expired.forEach(m -> remove(m.topic(), m));
+        return expired;
+    }
+
+    /** Every retained message, expired or not (for tests and tools). */
+    public List<Message> all() {
+        List<Message> all = new ArrayList<>();
+        collectAll(root, Long.MIN_VALUE, all, all);
+        return all;
     }
 
     /** Iterative, not recursive: filters and topics may have tens of thousands of levels. */
@@ -143,7 +163,6 @@ final class MemoryRetainedStore implements RetainedStore {
         }
     }
 
-    @Override
     public int size() {
         return size.get();
     }

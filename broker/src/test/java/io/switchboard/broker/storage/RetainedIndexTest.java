@@ -3,13 +3,12 @@ package io.switchboard.broker.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.broker.message.Message;
-import io.switchboard.broker.storage.memory.MemoryStorage;
 import io.switchboard.codec.packet.Payload;
 import io.switchboard.codec.property.Properties;
 import org.junit.jupiter.api.Test;
 
-class MemoryRetainedStoreTest {
-    private final RetainedStore store = new MemoryStorage().retained();
+class RetainedIndexTest {
+    private final RetainedIndex store = new RetainedIndex();
 
     private static Message msg(String topic, long expiresAt) {
         return new Message(topic, 1, true, Payload.utf8(topic), Properties.EMPTY, "p", expiresAt);
@@ -44,11 +43,14 @@ class MemoryRetainedStoreTest {
     }
 
     @Test
-    void expiredMessagesAreNotReturnedAndAreRemoved() {
+    void expiredMessagesAreNotReturnedAndTheSweepRemovesThem() {
         store.put(msg("e/1", 1000));
         store.put(msg("e/2", 0));
+        store.put(msg("$x/e", 1000));
         assertThat(topics("e/#", 999)).containsExactlyInAnyOrder("e/1", "e/2");
-        assertThat(topics("e/#", 1001)).containsExactly("e/2");
+        assertThat(topics("e/#", 1001)).containsExactly("e/2"); // [MQTT-3.3.2-5]
+        assertThat(store.removeExpired(1001)).extracting(Message::topic).containsExactlyInAnyOrder("e/1", "$x/e");
         assertThat(store.size()).isEqualTo(1);
+        assertThat(store.all()).extracting(Message::topic).containsExactly("e/2");
     }
 }

@@ -1,7 +1,5 @@
-package io.switchboard.broker.storage.memory;
+package io.switchboard.broker.session;
 
-import io.switchboard.broker.storage.InflightMessage;
-import io.switchboard.broker.storage.MessageQueue;
 import io.switchboard.broker.message.QueuedMessage;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -9,15 +7,18 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 
-/** A deque of waiting messages and an insertion-ordered map of those in flight. Not thread-safe by design. */
-final class MemoryMessageQueue implements MessageQueue {
+/**
+ * The outbound messages of one session: those waiting to be sent, in order, and those in flight,
+ * by packet id, in the order they were sent. Confined to the session's event loop; in memory
+ * whatever the storage (durable storage is told of each change by the {@link Outbox}).
+ */
+final class MessageQueue {
     // Created on first use: most sessions never queue anything, and an empty deque and map cost ~200 bytes.
     private ArrayDeque<QueuedMessage> waiting;
     private LinkedHashMap<Integer, InflightMessage> inflight;
     private long waitingBytes;
 
-    @Override
-    public void append(QueuedMessage message) {
+    void append(QueuedMessage message) {
         if (waiting == null) {
             waiting = new ArrayDeque<>();
         }
@@ -25,8 +26,7 @@ final class MemoryMessageQueue implements MessageQueue {
         waitingBytes += message.message().weight();
     }
 
-    @Override
-    public QueuedMessage poll() {
+    QueuedMessage poll() {
         QueuedMessage m = waiting == null ? null : waiting.pollFirst();
         if (m != null) {
             waitingBytes -= m.message().weight();
@@ -34,46 +34,38 @@ final class MemoryMessageQueue implements MessageQueue {
         return m;
     }
 
-    @Override
-    public int waitingCount() {
+    int waitingCount() {
         return waiting == null ? 0 : waiting.size();
     }
 
-    @Override
-    public long waitingBytes() {
+    long waitingBytes() {
         return waitingBytes;
     }
 
-    @Override
-    public void putInflight(InflightMessage message) {
+    void putInflight(InflightMessage message) {
         if (inflight == null) {
             inflight = new LinkedHashMap<>();
         }
         inflight.put(message.packetId(), message);
     }
 
-    @Override
-    public InflightMessage inflight(int packetId) {
+    InflightMessage inflight(int packetId) {
         return inflight == null ? null : inflight.get(packetId);
     }
 
-    @Override
-    public InflightMessage removeInflight(int packetId) {
+    InflightMessage removeInflight(int packetId) {
         return inflight == null ? null : inflight.remove(packetId);
     }
 
-    @Override
-    public Collection<InflightMessage> inflight() {
+    Collection<InflightMessage> inflight() {
         return inflight == null ? List.of() : Collections.unmodifiableCollection(inflight.values());
     }
 
-    @Override
-    public int inflightCount() {
+    int inflightCount() {
         return inflight == null ? 0 : inflight.size();
     }
 
-    @Override
-    public void clear() {
+    void clear() {
         waiting = null;
         inflight = null;
         waitingBytes = 0;

@@ -1,4 +1,4 @@
-package io.switchboard.broker.storage;
+package io.switchboard.broker.session;
 
 import io.switchboard.broker.message.QueuedMessage;
 
@@ -7,9 +7,9 @@ import io.switchboard.broker.message.QueuedMessage;
  *
  * @param released true once PUBREC came back and PUBREL was sent (QoS 2, waiting for PUBCOMP)
  */
-public record InflightMessage(int packetId, QueuedMessage message, boolean released) {
+record InflightMessage(int packetId, QueuedMessage message, boolean released) {
 
-    public InflightMessage release() {
+    InflightMessage release() {
         return new InflightMessage(packetId, message, true);
     }
 }

@@ -1,0 +1,584 @@
+package io.switchboard.broker.storage.rocksdb;
+
+import io.switchboard.broker.config.StorageConfig;
+import io.switchboard.broker.message.Message;
+import io.switchboard.broker.message.QueuedMessage;
+import io.switchboard.broker.storage.SessionRecord;
+import io.switchboard.broker.storage.Storage;
+import io.switchboard.broker.storage.StorageBatch;
+import io.switchboard.broker.storage.StorageException;
+import io.switchboard.broker.storage.StorageOpenException;
+import io.switchboard.broker.storage.StoredState;
+import io.switchboard.broker.storage.SubscriptionRecord;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Status;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Durable storage in an embedded RocksDB, one column family per kind of record ({@link Records}).
+ *
+ * <p>One writer thread applies the committed batches in order. It takes every batch waiting when
+ * it is free and writes them as one RocksDB write: with {@code sync}, one fsync of the write-ahead
+ * log then covers all of them (group commit), so many clients share it and no event loop ever
+ * waits for the disk; each batch's stage completes on the caller's event loop after that fsync.
+ * {@code periodic} writes without fsync (the log reaches the operating system at once, so a
+ * process crash loses nothing) and syncs the log every {@code fsyncIntervalMillis};
+ * {@code none} completes each batch at once and writes it in the background.
+ *
+ * <p>When a write fails (a full disk, an I/O error), the batches in it fail, which refuses what
+ * they would have acknowledged; RocksDB then refuses writes until reopened, so the writer reopens
+ * it (at most once a second) until writing works again. Nothing written before is touched.
+ */
+public final class RocksStorage implements Storage {
+    private static final Logger LOG = LoggerFactory.getLogger(RocksStorage.class);
+    /** The on-disk format this version writes and reads. */
+    public static final int FORMAT_VERSION = 1;
+    static final byte[] FORMAT_KEY = Records.utf8("format-version");
+    static final byte[] ALIVE_KEY = Records.utf8("last-alive");
+    private static final List<String> FAMILIES = List.of("sessions", "subscriptions", "deliveries", "messages",
+            "pubrels", "retained");
+    private static final int MAX_GROUP = 8192;
+    private static final long ALIVE_EVERY_MILLIS = 1000;
+    private static final RocksBatch STOP = new RocksBatch(null);
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final Path dir;
+    private final String durability;
+    private final long fsyncIntervalMillis;
+    private final Clock clock;
+    private final AtomicLong ids = new AtomicLong();
+    private final LinkedBlockingQueue<RocksBatch> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private final WriteOptions writeOptions;
+    private final WriteOptions noSync = new WriteOptions().setSync(false);
+    private volatile boolean closing;
+    private StoredState recovered;
+
+    // Owned by the writer thread once it runs (and reopened by it after a failure).
+    private DBOptions dbOptions;
+    private ColumnFamilyOptions familyOptions;
+    private RocksDB db;
+    private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+    private ColumnFamilyHandle meta;
+    private ColumnFamilyHandle sessions;
+    private ColumnFamilyHandle subscriptions;
+    private ColumnFamilyHandle deliveries;
+    private ColumnFamilyHandle messages;
+    private ColumnFamilyHandle pubrels;
+    private ColumnFamilyHandle retained;
+    private long failures;
+    private long lastFailureLog;
+    private long lastReopen;
+
+    private RocksStorage(StorageConfig config, Clock clock) {
+        this.dir = Path.of(config.dataDir()).toAbsolutePath().normalize();
+        this.durability = config.durability();
+        this.fsyncIntervalMillis = config.fsyncIntervalMillis();
+        this.clock = clock;
+        this.writeOptions = new WriteOptions().setSync("sync".equals(durability));
+        this.writer = new Thread(this::run, "sb-storage");
+        this.writer.setDaemon(true);
+    }
+
+    /**
+     * Opens (creating on first start) the store in {@code config.dataDir()} and reads it back.
+     *
+     * @throws StorageOpenException when the directory cannot be used, with what to do
+     */
+    public static RocksStorage open(StorageConfig config, Clock clock) {
+        RocksStorage s = new RocksStorage(config, clock);
+        s.openDatabase(true);
+        s.recovered = s.readAll();
+        s.writer.start();
+        return s;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    @Override
+    public boolean durable() {
+        return true;
+    }
+
+    @Override
+    public StoredState recover() {
+        StoredState s = recovered;
+        recovered = StoredState.EMPTY; // read once: let the memory go
+        return s == null ? StoredState.EMPTY : s;
+    }
+
+    @Override
+    public StorageBatch batch() {
+        return new RocksBatch(this);
+    }
+
+    @Override
+    public String describe() {
+        return "RocksDB in " + dir + ", durability " + durability + " (" + switch (durability) {
+            case "sync" -> "acknowledged once on disk; one fsync serves every write waiting together";
+            case "periodic" -> "acknowledged once written to the operating system; fsync every "
+                    + fsyncIntervalMillis + " ms: a power loss may lose up to that";
+            default -> "acknowledged at once, written in the background: a crash may lose the last writes";
+        } + ")";
+    }
+
+    void assignId(Message m) {
+        m.assignStorageId(ids::incrementAndGet);
+    }
+
+    CompletableFuture<Void> submit(RocksBatch b) {
+        if (closing) {
+            return CompletableFuture.failedFuture(new StorageException("the storage is closed", false, null));
+        }
+        boolean none = "none".equals(durability);
+        b.result = none ? null : new CompletableFuture<>();
+        queue.add(b);
+        return none ? CompletableFuture.completedFuture(null) : b.result;
+    }
+
+    // ---- opening ----
+
+    private void openDatabase(boolean first) {
+        boolean fresh = !Files.exists(dir.resolve("CURRENT"));
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StorageOpenException("cannot create the data directory " + dir + ": " + e
+                    + ". Create it with write permission for this user, or set storage.dataDir.", e);
+        }
+        dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL).setKeepLogFileNum(2).setMaxTotalWalSize(64L << 20)
+                .setDbWriteBufferSize(64L << 20).setMaxBackgroundJobs(2);
+        familyOptions = new ColumnFamilyOptions().setWriteBufferSize(16L << 20);
+        List<String> names = new ArrayList<>();
+        names.add("default");
+        names.addAll(FAMILIES);
+        if (!fresh) {
+            try (Options o = new Options()) {
+                for (byte[] existing : RocksDB.listColumnFamilies(o, dir.toString())) {
+                    String n = new String(existing, java.nio.charset.StandardCharsets.UTF_8);
+                    if (!names.contains(n)) {
+                        names.add(n); // a newer format's: opened so the version check can say so
+                    }
+                }
+            } catch (RocksDBException e) {
+                throw openFailure(e);
+            }
+        }
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        for (String n : names) {
+            descriptors.add(new ColumnFamilyDescriptor(Records.utf8(n), familyOptions));
+        }
+        handles.clear();
+        try {
+            db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+        } catch (RocksDBException e) {
+            throw openFailure(e);
+        }
+        meta = handles.get(0);
+        sessions = handles.get(1);
+        subscriptions = handles.get(2);
+        deliveries = handles.get(3);
+        messages = handles.get(4);
+        pubrels = handles.get(5);
+        retained = handles.get(6);
+        if (first) {
+            checkFormat(fresh);
+        }
+    }
+
+    private void checkFormat(boolean fresh) {
+        try {
+            byte[] v = db.get(meta, FORMAT_KEY);
+            if (v == null && fresh) {
+                db.put(meta, writeOptions, FORMAT_KEY, ByteBuffer.allocate(4).putInt(FORMAT_VERSION).array());
+                return;
+            }
+            if (v == null || v.length != 4) {
+                closeDatabase();
+                throw new StorageOpenException("the data directory " + dir + " holds a RocksDB store that"
+                        + " Switchboard did not write (it has no format version). Point storage.dataDir at"
+                        + " another directory, or move this one away to start empty.", null);
+            }
+            int version = ByteBuffer.wrap(v).getInt();
+            if (version > FORMAT_VERSION) {
+                closeDatabase();
+                throw new StorageOpenException("the data directory " + dir + " was written by a newer Switchboard"
+                        + " (storage format " + version + "; this version reads format " + FORMAT_VERSION
+                        + "). Start the newer version, or move the directory away to start empty.", null);
+            }
+        } catch (RocksDBException e) {
+            closeDatabase();
+            throw openFailure(e);
+        }
+    }
+
+    private StorageOpenException openFailure(RocksDBException e) {
+        Status.Code code = e.getStatus() == null ? null : e.getStatus().getCode();
+        String detail = e.getMessage();
+        if (code == Status.Code.Corruption) {
+            return new StorageOpenException("the data directory " + dir + " is corrupt (" + detail + "). Restore it"
+                    + " from a backup, or move it away to start with an empty store.", e);
+        }
+        if (detail != null && detail.contains("lock")) {
+            return new StorageOpenException("the data directory " + dir + " is in use by another process (" + detail
+                    + "). Stop the other broker, or set storage.dataDir to another directory.", e);
+        }
+        return new StorageOpenException("cannot open the data directory " + dir + ": " + detail, e);
+    }
+
+    private void closeDatabase() {
+        for (ColumnFamilyHandle h : handles) {
+            h.close();
+        }
+        handles.clear();
+        if (db != null) {
+            db.close();
+            db = null;
+        }
+        if (familyOptions != null) {
+            familyOptions.close();
+        }
+        if (dbOptions != null) {
+            dbOptions.close();
+        }
+    }
+
+    // ---- reading back ----
+
+    private StoredState readAll() {
+        long started = System.nanoTime();
+        try (WriteBatch cleanup = new WriteBatch()) {
+            byte[] alive = db.get(meta, ALIVE_KEY);
+            long lastAlive = alive == null ? 0 : ByteBuffer.wrap(alive).getLong();
+            Map<Long, Message> byId = new HashMap<>();
+            long maxId = 0;
+            try (RocksIterator it = db.newIterator(messages)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    long id = Records.messageId(it.key());
+                    Message m = decode("message", it.key(), () -> Records.message(it.value()));
+                    m.assignStorageId(() -> id);
+                    byId.put(id, m);
+                    maxId = Math.max(maxId, id);
+                }
+            }
+            ids.set(maxId);
+            List<Message> retainedMessages = new ArrayList<>();
+            try (RocksIterator it = db.newIterator(retained)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    retainedMessages.add(decode("retained message", it.key(), () -> Records.message(it.value())));
+                }
+            }
+            Map<String, SessionRecord> records = new LinkedHashMap<>();
+            try (RocksIterator it = db.newIterator(sessions)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    String id = new String(it.key(), java.nio.charset.StandardCharsets.UTF_8);
+                    records.put(id, decode("session", it.key(), () -> Records.session(id, it.value())));
+                }
+            }
+            Map<String, List<SubscriptionRecord>> subs = new HashMap<>();
+            try (RocksIterator it = db.newIterator(subscriptions)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    String id = Records.clientIdOf(it.key());
+                    if (!records.containsKey(id)) {
+                        cleanup.delete(subscriptions, it.key()); // its session was deleted in the same instant
+                        continue;
+                    }
+                    subs.computeIfAbsent(id, k -> new ArrayList<>())
+                            .add(decode("subscription", it.key(), () -> Records.subscription(it.key(), it.value())));
+                }
+            }
+            Map<String, List<StoredState.StoredDelivery>> queued = new HashMap<>();
+            try (RocksIterator it = db.newIterator(deliveries)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    byte[] key = it.key();
+                    String id = Records.clientIdOf(key);
+                    long messageId = Records.rest(key).readLong();
+                    Message m = byId.get(messageId);
+                    if (m == null || !records.containsKey(id)) {
+                        cleanup.delete(deliveries, key); // left behind by a session or message that is gone
+                        continue;
+                    }
+                    Records.Delivery d = decode("delivery", key, () -> Records.delivery(key, it.value(), m));
+                    m.addStoredRefs(1);
+                    queued.computeIfAbsent(id, k -> new ArrayList<>())
+                            .add(new StoredState.StoredDelivery(d.message(), d.packetId(), d.released()));
+                }
+            }
+            for (Map.Entry<Long, Message> e : byId.entrySet()) {
+                if (e.getValue().addStoredRefs(0) == 0) {
+                    cleanup.delete(messages, Records.messageKey(e.getKey())); // no delivery refers to it
+                }
+            }
+            Map<String, Set<Integer>> pending = new HashMap<>();
+            try (RocksIterator it = db.newIterator(pubrels)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    String id = Records.clientIdOf(it.key());
+                    if (!records.containsKey(id)) {
+                        cleanup.delete(pubrels, it.key());
+                        continue;
+                    }
+                    pending.computeIfAbsent(id, k -> new LinkedHashSet<>()).add(Records.pubrel(it.key()));
+                }
+            }
+            if (cleanup.count() > 0) {
+                db.write(writeOptions, cleanup);
+            }
+            List<StoredState.StoredSession> all = new ArrayList<>(records.size());
+            for (SessionRecord r : records.values()) {
+                String id = r.clientId();
+                all.add(new StoredState.StoredSession(r, subs.getOrDefault(id, List.of()),
+                        queued.getOrDefault(id, List.of()), pending.getOrDefault(id, Set.of())));
+            }
+            LOG.info("Storage: read {} sessions, {} stored messages in {} deliveries, {} retained messages in {} ms",
+                    all.size(), byId.size(), queued.values().stream().mapToInt(List::size).sum(),
+                    retainedMessages.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            return new StoredState(lastAlive, all, retainedMessages);
+        } catch (RocksDBException e) {
+            closeDatabase();
+            throw openFailure(e);
+        }
+    }
+
+    private interface Decoder<T> {
+        T decode();
+    }
+
+    private <T> T decode(String what, byte[] key, Decoder<T> d) {
+        try {
+            return d.decode();
+        } catch (RuntimeException e) {
+            closeDatabase();
+            throw new StorageOpenException("the data directory " + dir + " is corrupt: a stored " + what
+                    + " cannot be read (" + e.getMessage() + "). Restore it from a backup, or move it away to"
+                    + " start with an empty store.", e);
+        }
+    }
+
+    // ---- the writer ----
+
+    private void run() {
+        List<RocksBatch> group = new ArrayList<>();
+        boolean periodic = "periodic".equals(durability);
+        long tick = periodic ? Math.min(fsyncIntervalMillis, ALIVE_EVERY_MILLIS) : ALIVE_EVERY_MILLIS;
+        long lastSync = clock.millis();
+        long lastAlive = 0;
+        boolean stop = false;
+        while (!stop) {
+            group.clear();
+            try {
+                RocksBatch first = queue.poll(tick, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    group.add(first);
+                    queue.drainTo(group, MAX_GROUP);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stop = true;
+            }
+            if (group.remove(STOP)) {
+                stop = true;
+                queue.drainTo(group); // nothing is submitted after STOP, but take what raced it
+                group.remove(STOP);
+            }
+            long now = clock.millis();
+            boolean alive = stop || now - lastAlive >= ALIVE_EVERY_MILLIS;
+            if (!group.isEmpty() || alive) {
+                write(group, alive ? now : 0, stop);
+                if (alive) {
+                    lastAlive = now;
+                }
+            }
+            if (periodic && now - lastSync >= fsyncIntervalMillis) {
+                lastSync = now;
+                syncLog();
+            }
+        }
+        closeDatabase();
+        writeOptions.close();
+        noSync.close();
+    }
+
+    private void write(List<RocksBatch> group, long aliveAt, boolean last) {
+        StorageException failure = null;
+        try (WriteBatch wb = new WriteBatch()) {
+            for (RocksBatch b : group) {
+                for (RocksBatch.Op op : b.ops) {
+                    apply(wb, op);
+                }
+            }
+            if (aliveAt != 0) {
+                wb.put(meta, ALIVE_KEY, ByteBuffer.allocate(8).putLong(aliveAt).array());
+            }
+            if (db == null || failures > 0) {
+                reopenAfterFailure();
+            }
+            if (db == null) {
+                throw new RocksDBException("the store could not be reopened after a failed write");
+            }
+            db.write(group.isEmpty() && !last ? noSync : writeOptions, wb);
+            if (failures > 0) {
+                LOG.info("Storage: writing to {} works again after {} failed writes", dir, failures);
+                failures = 0;
+            }
+        } catch (RocksDBException | RuntimeException e) {
+            failure = failure(e);
+        }
+        for (RocksBatch b : group) {
+            complete(b, failure);
+        }
+    }
+
+    private void apply(WriteBatch wb, RocksBatch.Op op) throws RocksDBException {
+        String id = op.clientId();
+        switch (op.kind()) {
+            case PUT_SESSION -> wb.put(sessions, Records.utf8(id), Records.session((SessionRecord) op.value()));
+            case DELETE_SESSION -> {
+                wb.delete(sessions, Records.utf8(id));
+                byte[] from = Records.sessionPrefix(id);
+                byte[] to = Records.sessionPrefixEnd(id);
+                wb.deleteRange(subscriptions, from, to);
+                wb.deleteRange(deliveries, from, to);
+                wb.deleteRange(pubrels, from, to);
+            }
+            case PUT_SUBSCRIPTION -> {
+                SubscriptionRecord s = (SubscriptionRecord) op.value();
+                wb.put(subscriptions, Records.subscriptionKey(id, s.filter()), Records.subscription(s));
+            }
+            case DELETE_SUBSCRIPTION -> wb.delete(subscriptions, Records.subscriptionKey(id, (String) op.value()));
+            case ADD_DELIVERY -> {
+                QueuedMessage q = (QueuedMessage) op.value();
+                Message m = q.message();
+                if (m.addStoredRefs(1) == 1) {
+                    wb.put(messages, Records.messageKey(m.storageId()), Records.message(m)); // stored once
+                }
+                wb.put(deliveries, Records.deliveryKey(id, m.storageId(), q.sharedFilter()), Records.delivery(q, 0, false));
+            }
+            case UPDATE_DELIVERY -> {
+                QueuedMessage q = (QueuedMessage) op.value();
+                wb.put(deliveries, Records.deliveryKey(id, q.message().storageId(), q.sharedFilter()),
+                        Records.delivery(q, op.packetId(), op.released()));
+            }
+            case REMOVE_DELIVERY -> {
+                QueuedMessage q = (QueuedMessage) op.value();
+                Message m = q.message();
+                wb.delete(deliveries, Records.deliveryKey(id, m.storageId(), q.sharedFilter()));
+                if (m.addStoredRefs(-1) == 0) {
+                    wb.delete(messages, Records.messageKey(m.storageId())); // its last stored delivery
+                }
+            }
+            case ADD_PUBREL -> wb.put(pubrels, Records.pubrelKey(id, op.packetId()), new byte[0]);
+            case REMOVE_PUBREL -> wb.delete(pubrels, Records.pubrelKey(id, op.packetId()));
+            case PUT_RETAINED -> {
+                Message m = (Message) op.value();
+                wb.put(retained, Records.utf8(m.topic()), Records.message(m));
+            }
+            case DELETE_RETAINED -> wb.delete(retained, Records.utf8((String) op.value()));
+        }
+    }
+
+    private void syncLog() {
+        if (db == null) {
+            return;
+        }
+        try {
+            db.syncWal();
+        } catch (RocksDBException e) {
+            failure(e);
+        }
+    }
+
+    private StorageException failure(Exception e) {
+        String status = e instanceof RocksDBException r && r.getStatus() != null
+                ? r.getStatus().getCodeString() + (r.getStatus().getState() == null ? "" : ": " + r.getStatus().getState())
+                : String.valueOf(e.getMessage());
+        boolean full = status.toLowerCase().contains("no space") || (e instanceof RocksDBException r
+                && r.getStatus() != null && r.getStatus().getSubCode() == Status.SubCode.NoSpace);
+        failures++;
+        long now = clock.millis();
+        if (failures == 1 || now - lastFailureLog >= 10_000) {
+            lastFailureLog = now;
+            LOG.error("Storage: cannot write to {}: {}; QoS 1/2 messages, subscriptions and sessions that need storing"
+                    + " are refused ({}) until writing works again ({} failed writes so far)", dir, status,
+                    full ? "0x97 Quota exceeded" : "0x80 with this reason", failures);
+        }
+        return new StorageException(full ? "the disk is full" : "storage write failed: " + status, full, e);
+    }
+
+    /** RocksDB refuses writes after a failed one until reopened: reopen, at most once a second. */
+    private void reopenAfterFailure() {
+        long now = clock.millis();
+        if (now - lastReopen < 1000) {
+            return;
+        }
+        lastReopen = now;
+        closeDatabase();
+        try {
+            openDatabase(false);
+        } catch (StorageOpenException e) {
+            closeDatabase();
+            LOG.debug("Storage: reopening {} failed: {}", dir, e.getMessage());
+        }
+    }
+
+    private void complete(RocksBatch b, StorageException failure) {
+        CompletableFuture<Void> f = b.result;
+        if (f == null) {
+            return; // durability none: completed when committed
+        }
+        Runnable done = failure == null ? () -> f.complete(null) : () -> f.completeExceptionally(failure);
+        try {
+            b.completeOn.execute(done);
+        } catch (RejectedExecutionException e) {
+            done.run(); // the loop is shutting down
+        }
+    }
+
+    /** Writes and syncs what was committed, records when the broker stopped, and closes the store. */
+    @Override
+    public void close() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        queue.add(STOP);
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
