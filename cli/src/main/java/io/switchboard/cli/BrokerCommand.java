@@ -4,6 +4,7 @@ import io.switchboard.broker.Broker;
 import io.switchboard.broker.config.BrokerConfig;
 import io.switchboard.broker.config.ConfigException;
 import io.switchboard.broker.config.ConfigLoader;
+import io.switchboard.broker.storage.StorageOpenException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -52,6 +53,10 @@ public final class BrokerCommand implements Callable<Integer> {
             return 2;
         } catch (IllegalStateException e) {
             System.err.println("switchboard: " + e.getMessage());
+            return 1;
+        } catch (StorageOpenException e) {
+            // A data directory that is corrupt, in use, or written by a newer version: say so and what to do.
+            System.err.println("switchboard: storage: " + e.getMessage());
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);

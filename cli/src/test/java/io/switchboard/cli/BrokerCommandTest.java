@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
 import picocli.CommandLine;
 
 /** {@code switchboard broker} as a user meets it: help, and refusals of bad configuration. */
@@ -49,6 +51,8 @@ class BrokerCommandTest {
         "mqtt:\\n  maxQos: 3|'mqtt.maxQos'|0..2",
         "listeners:\\n  - port: abc|'listeners[0].port'|whole number",
         "sessions:\\n  queueQos0: maybe|'sessions.queueQos0'|true or false",
+        "storage: disk|'storage.type'|one of [rocksdb, memory]",
+        "storage:\\n  durability: fast|'storage.durability'|one of [sync, periodic, none]",
     })
     void badConfigurationIsOneLineNamingKeyValueAndWhatIsAllowed(String yaml, String names, String allowed,
             @TempDir Path dir) throws IOException {
@@ -71,11 +75,42 @@ class BrokerCommandTest {
                     type: tls
                     port: 0
                     tls: {certificate: no-such-server.pem, key: no-such-server.key}
+                storage: memory
                 """);
         Run r = run("broker", "--config", file.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("switchboard: configuration error: listeners[secure].tls.certificate:"
                 + " file 'no-such-server.pem' does not exist or cannot be read");
+    }
+
+    @Test
+    void dataDirectoryOfANewerFormatStopsStartUpWithWhatToDo(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        RocksDB.loadLibrary();
+        try (Options o = new Options().setCreateIfMissing(true); RocksDB db = RocksDB.open(o, data.toString())) {
+            db.put("format-version".getBytes(StandardCharsets.UTF_8), java.nio.ByteBuffer.allocate(4).putInt(99).array());
+        }
+        Path file = dir.resolve("broker.yaml");
+        Files.writeString(file, "listeners:\n  - port: 0\nstorage:\n  dataDir: " + data + "\n");
+        Run r = run("broker", "--config", file.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).startsWith("switchboard: storage: the data directory " + data)
+                .contains("newer Switchboard (storage format 99; this version reads format 1)")
+                .contains("move the directory away").doesNotContain("\tat ");
+    }
+
+    @Test
+    void foreignRocksDbDirectoryStopsStartUp(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        RocksDB.loadLibrary();
+        try (Options o = new Options().setCreateIfMissing(true); RocksDB db = RocksDB.open(o, data.toString())) {
+            db.put("some".getBytes(StandardCharsets.UTF_8), "thing".getBytes(StandardCharsets.UTF_8));
+        }
+        Path file = dir.resolve("broker.yaml");
+        Files.writeString(file, "listeners:\n  - port: 0\nstorage:\n  dataDir: " + data + "\n");
+        Run r = run("broker", "--config", file.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).contains("Switchboard did not write (it has no format version)");
     }
 
     @Test

@@ -17,21 +17,73 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The runnable jar as a user runs it ({@code ./switchboard broker} runs this jar): it says where it
- * listens and which configuration it uses, and SIGTERM (what Ctrl-C and service managers send) stops
- * it cleanly, with DISCONNECT 0x8B Server shutting down for 5.0 clients.
+ * The runnable jar as a user runs it ({@code ./switchboard broker} runs this jar), in a directory of
+ * its own: it says where it listens, which configuration it uses and where its data is; SIGTERM (what
+ * Ctrl-C and service managers send) stops it cleanly, with DISCONNECT 0x8B Server shutting down for
+ * 5.0 clients; and what it acknowledged is still there after {@code kill -9} and a new start.
  */
 class CommandLineInteropTest {
-    private static final Path JAR = Path.of("..", "cli", "target", "switchboard.jar");
+    private static final Path JAR = Path.of("..", "cli", "target", "switchboard.jar").toAbsolutePath().normalize();
     private static final Pattern LISTENING = Pattern.compile("Listening for MQTT on 127\\.0\\.0\\.1:(\\d+)");
+
+    @TempDir
+    Path workDir;
+
+    private Process start(String... args) throws IOException {
+        assertThat(JAR).as("the runnable jar, built by the cli module").exists();
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "broker"));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+    }
+
+    @Test
+    void acknowledgedMessageSurvivesKillMinus9() throws Exception {
+        Process broker = start("--port", "0");
+        List<String> log = new CopyOnWriteArrayList<>();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
+            int port = readPort(out, log);
+            assertThat(String.join("\n", log)).contains("Storage: RocksDB in " + workDir.resolve("data").toRealPath()
+                    + ", durability sync");
+            var persistent = RawClient.connectPacket(MqttVersion.V5, "cli-durable", false, null,
+                    io.switchboard.codec.property.Properties.builder().sessionExpiryInterval(3600L).build());
+            try (RawClient sub = RawClient.connect(port, persistent)) {
+                sub.expect(io.switchboard.codec.packet.ConnackPacket.class);
+                sub.send(new io.switchboard.codec.packet.SubscribePacket(1,
+                        List.of(new io.switchboard.codec.packet.TopicSubscription("cli/durable", 1)),
+                        io.switchboard.codec.property.Properties.EMPTY));
+                sub.expect(io.switchboard.codec.packet.SubackPacket.class);
+            }
+            try (RawClient pub = RawClient.connect(port, MqttVersion.V5, "cli-durable-pub")) {
+                pub.send(new io.switchboard.codec.packet.PublishPacket("cli/durable", 1, false, false, 1,
+                        io.switchboard.codec.property.Properties.EMPTY,
+                        io.switchboard.codec.packet.Payload.utf8("kept")));
+                assertThat(pub.expect(io.switchboard.codec.packet.PubackPacket.class).reasonCode())
+                        .isEqualTo(ReasonCode.SUCCESS);
+            }
+            broker.destroyForcibly(); // SIGKILL: no clean stop
+            assertThat(broker.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            log.clear();
+            broker = start("--port", "0");
+            out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
+            port = readPort(out, log);
+            try (RawClient sub = RawClient.connect(port, persistent)) {
+                assertThat(sub.expect(io.switchboard.codec.packet.ConnackPacket.class).sessionPresent()).isTrue();
+                var p = sub.expect(io.switchboard.codec.packet.PublishPacket.class);
+                assertThat(p.payload().toUtf8String()).isEqualTo("kept");
+            }
+        } finally {
+            broker.destroyForcibly();
+        }
+    }
 
     @Test
     void sigtermDisconnectsClientsWith0x8bAndExits() throws Exception {
-        assertThat(JAR).as("the runnable jar, built by the cli module").exists();
-        Process broker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", JAR.toString(), "broker", "--port", "0").redirectErrorStream(true).start();
+        Process broker = start("--port", "0");
         List<String> log = new CopyOnWriteArrayList<>();
         BufferedReader out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
         try {

@@ -50,6 +50,8 @@ public final class EmbeddedBroker implements BeforeAllCallback, AfterAllCallback
     private UnaryOperator<Broker.Builder> build = b -> b;
     private Broker broker;
     private Path dataDir;
+    /** Test classes (the outer one and its nested ones) being served now. */
+    private int classes;
 
     public EmbeddedBroker() {
         this(c -> c);
@@ -189,14 +191,22 @@ public final class EmbeddedBroker implements BeforeAllCallback, AfterAllCallback
         return effective();
     }
 
+    /**
+     * Starts the broker for a test class. JUnit calls this again for each {@code @Nested} class
+     * inside it: the broker already running serves those too, and stops after the outermost class.
+     */
     @Override
     public void beforeAll(ExtensionContext context) {
-        start();
+        if (classes++ == 0) {
+            start();
+        }
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        close();
+        if (--classes == 0) {
+            close();
+        }
     }
 
     @Override

@@ -43,7 +43,7 @@ public record StorageConfig(String type, String dataDir, String durability, Inte
     }
 
     /** {@code storage: memory} or {@code storage: rocksdb}. */
-    @JsonCreator
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static StorageConfig ofType(String type) {
         return new StorageConfig(type, null, null, null, null);
     }

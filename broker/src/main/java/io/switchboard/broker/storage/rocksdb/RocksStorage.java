@@ -23,10 +23,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
@@ -78,7 +79,12 @@ public final class RocksStorage implements Storage {
     private final long fsyncIntervalMillis;
     private final Clock clock;
     private final AtomicLong ids = new AtomicLong();
-    private final LinkedBlockingQueue<RocksBatch> queue = new LinkedBlockingQueue<>();
+    /**
+     * Batches committed and not yet written. Lock-free: event loops add to it and must never wait
+     * for a lock the writer holds; the writer sleeps when it is empty and is woken by the next add.
+     */
+    private final ConcurrentLinkedQueue<RocksBatch> queue = new ConcurrentLinkedQueue<>();
+    private volatile boolean writerSleeping;
     private final Thread writer;
     private final WriteOptions writeOptions;
     private final WriteOptions noSync = new WriteOptions().setSync(false);
@@ -165,8 +171,35 @@ public final class RocksStorage implements Storage {
         }
         boolean none = "none".equals(durability);
         b.result = none ? null : new CompletableFuture<>();
-        queue.add(b);
+        enqueue(b);
         return none ? CompletableFuture.completedFuture(null) : b.result;
+    }
+
+    private void enqueue(RocksBatch b) {
+        queue.offer(b);
+        if (writerSleeping) {
+            LockSupport.unpark(writer); // never blocks
+        }
+    }
+
+    /** Takes what is waiting, up to {@link #MAX_GROUP} batches, sleeping up to {@code tickMillis} for the first. */
+    private void take(List<RocksBatch> group, long tickMillis) {
+        RocksBatch b = queue.poll();
+        if (b == null) {
+            writerSleeping = true;
+            if (queue.isEmpty()) {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(tickMillis));
+            }
+            writerSleeping = false;
+            b = queue.poll();
+        }
+        while (b != null) {
+            group.add(b);
+            if (group.size() >= MAX_GROUP) {
+                return;
+            }
+            b = queue.poll();
+        }
     }
 
     // ---- opening ----
@@ -399,19 +432,12 @@ public final class RocksStorage implements Storage {
         boolean stop = false;
         while (!stop) {
             group.clear();
-            try {
-                RocksBatch first = queue.poll(tick, TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    group.add(first);
-                    queue.drainTo(group, MAX_GROUP);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stop = true;
-            }
+            take(group, tick);
             if (group.remove(STOP)) {
                 stop = true;
-                queue.drainTo(group); // nothing is submitted after STOP, but take what raced it
+                for (RocksBatch late; (late = queue.poll()) != null; ) {
+                    group.add(late); // committed just before close: written too
+                }
                 group.remove(STOP);
             }
             long now = clock.millis();
@@ -574,7 +600,7 @@ public final class RocksStorage implements Storage {
             return;
         }
         closing = true;
-        queue.add(STOP);
+        enqueue(STOP);
         try {
             writer.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {
