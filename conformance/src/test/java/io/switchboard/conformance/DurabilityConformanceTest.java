@@ -235,6 +235,34 @@ class DurabilityConformanceTest {
     }
 
     @Test
+    @DisplayName("sessions.maxQueuedMessages 2 with storage: the message dropped from the full queue is not stored "
+            + "either; after a restart exactly the two that fit arrive, in order")
+    void queueLimitHoldsAcrossRestart() {
+        try (EmbeddedBroker b = new EmbeddedBroker(cfg -> cfg.withSessions(
+                new io.switchboard.broker.config.SessionConfig(null, null, 2, null, null))).durable()) {
+            b.start();
+            MqttVersion v = MqttVersion.V5;
+            try (RawClient c = connect(b, persistent(v, "dur-limit", false), false)) {
+                subscribe(c, 1, "dur/limit", 1);
+                disconnect(c);
+            }
+            try (RawClient p = RawClient.connect(b.port(), v, "dur-limit-pub")) {
+                publish(p, "dur/limit", 1, 1, "1");
+                publish(p, "dur/limit", 1, 2, "2");
+                publish(p, "dur/limit", 1, 3, "3"); // dropped for this subscriber, counted
+            }
+            org.awaitility.Awaitility.await().untilAsserted(
+                    () -> assertThat(b.broker().metrics().droppedQueueFull.sum()).isEqualTo(1));
+            b.restart();
+            try (RawClient c = connect(b, persistent(v, "dur-limit", false), true)) {
+                receive(c, "dur/limit", "1");
+                receive(c, "dur/limit", "2");
+                c.expectNothingMore();
+            }
+        }
+    }
+
+    @Test
     @DisplayName("Expiry counts the downtime: a session whose expiry passed while the broker was down is gone "
             + "(Session Present 0), and so is a retained message whose Message Expiry passed ([MQTT-3.3.2-5])")
     void expiryCountsDowntime() {

@@ -82,6 +82,50 @@ class CommandLineInteropTest {
     }
 
     @Test
+    void willOfAClientConnectedWhenTheBrokerWasKilledIsPublishedAfterTheRestart() throws Exception {
+        Process broker = start("--port", "0");
+        List<String> log = new CopyOnWriteArrayList<>();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
+            int port = readPort(out, log);
+            var watcher = RawClient.connectPacket(MqttVersion.V5, "cli-will-watcher", false, null,
+                    io.switchboard.codec.property.Properties.builder().sessionExpiryInterval(3600L).build());
+            try (RawClient w = RawClient.connect(port, watcher)) {
+                w.expect(io.switchboard.codec.packet.ConnackPacket.class);
+                w.send(new io.switchboard.codec.packet.SubscribePacket(1,
+                        List.of(new io.switchboard.codec.packet.TopicSubscription("cli/wills/#", 1)),
+                        io.switchboard.codec.property.Properties.EMPTY));
+                w.expect(io.switchboard.codec.packet.SubackPacket.class);
+            }
+            var will = new io.switchboard.codec.packet.Will("cli/wills/door", io.switchboard.codec.packet.Payload.utf8("offline"),
+                    1, false, io.switchboard.codec.property.Properties.EMPTY);
+            RawClient device = RawClient.connect(port, RawClient.connectPacket(MqttVersion.V5, "cli-will-device", false,
+                    will, io.switchboard.codec.property.Properties.builder().sessionExpiryInterval(600L).build()));
+            device.expect(io.switchboard.codec.packet.ConnackPacket.class);
+            // SUBACK comes once what came before it from this client is stored, the session with its Will included.
+            device.send(new io.switchboard.codec.packet.SubscribePacket(1,
+                    List.of(new io.switchboard.codec.packet.TopicSubscription("cli/device/cmd", 1)),
+                    io.switchboard.codec.property.Properties.EMPTY));
+            device.expect(io.switchboard.codec.packet.SubackPacket.class);
+            broker.destroyForcibly(); // the device is still connected: its connection goes with the broker
+            assertThat(broker.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            device.close();
+            log.clear();
+            broker = start("--port", "0");
+            out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
+            port = readPort(out, log);
+            try (RawClient w = RawClient.connect(port, watcher)) {
+                assertThat(w.expect(io.switchboard.codec.packet.ConnackPacket.class).sessionPresent()).isTrue();
+                var p = w.expect(io.switchboard.codec.packet.PublishPacket.class);
+                assertThat(p.topic()).isEqualTo("cli/wills/door");
+                assertThat(p.payload().toUtf8String()).isEqualTo("offline");
+            }
+        } finally {
+            broker.destroyForcibly();
+        }
+    }
+
+    @Test
     void sigtermDisconnectsClientsWith0x8bAndExits() throws Exception {
         Process broker = start("--port", "0");
         List<String> log = new CopyOnWriteArrayList<>();

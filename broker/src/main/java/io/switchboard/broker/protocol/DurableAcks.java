@@ -62,7 +62,7 @@ final class DurableAcks {
                 p.then().accept(failure(p.durable()));
             }
         }
-        connection.flush();
+        connection.flushLater(); // once for every acknowledgement completed in this task
     }
 
     private static Throwable failure(CompletableFuture<Void> f) {

@@ -88,6 +88,8 @@ public final class Session implements Subscriber {
     private ScheduledFuture<?> expiryTimer;
     /** The Will waiting for its delay, or null. */
     private DelayedWill pendingWill;
+    /** A Will found due at start-up, published once every session is restored; null otherwise. */
+    private DelayedWill restoredWill;
 
     Session(String clientId, EventLoop loop, SessionServices services) {
         this.clientId = clientId;
@@ -409,6 +411,20 @@ public final class Session implements Subscriber {
         }
     }
 
+    /** Publishes the Will found due when this session was restored, if any. Start-up only. */
+    void publishRestoredWill() {
+        DelayedWill w = restoredWill;
+        restoredWill = null;
+        if (w != null) {
+            publishWill(w.will(), w.owner());
+            if (!ended && recorded) {
+                StorageBatch batch = batch(); // published: no longer stored
+                writeRecord(batch, services.clock().millis(), null, w.owner());
+                commit(batch);
+            }
+        }
+    }
+
     // ---- Will ----
 
     /** The connection of {@code owner} is gone without a normal DISCONNECT: its Will goes now or after its delay. */
@@ -639,7 +655,9 @@ public final class Session implements Subscriber {
      * Rebuilds a session from storage at start-up, before any listener opens: offline since
      * {@code offlineSince} (the stored disconnect time, or the last time the previous run was alive
      * for a session that was connected then), its expiry and Will Delay counted from there.
-     * Returns false when it expired meanwhile (its Will, if any, is published, and it is deleted).
+     * Returns false when it expired meanwhile (the caller deletes it). A Will already due is kept for
+     * {@link #publishRestoredWill}, called once every session is back, so that sessions restored
+     * after this one receive it too.
      */
     boolean restore(StoredState.StoredSession stored, long offlineSince, long now) {
         SessionRecord r = stored.record();
@@ -656,12 +674,15 @@ public final class Session implements Subscriber {
             Long delay = r.will().properties().willDelayInterval();
             long left = Math.min(delay == null ? 0 : delay, expiryIntervalSeconds) * 1000 - offlineMillis;
             if (left <= 0 || expired) {
-                publishWill(r.will(), owner);
+                restoredWill = new DelayedWill(r.will(), owner, null);
             } else {
                 scheduleWill(r.will(), owner, left);
             }
         }
         if (expired) {
+            ended = true; // the caller deletes what is stored of it
+            recorded = false;
+            persistent = false;
             return false;
         }
         for (SubscriptionRecord s : stored.subscriptions()) {

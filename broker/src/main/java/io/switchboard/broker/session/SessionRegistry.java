@@ -39,12 +39,14 @@ public final class SessionRegistry implements Subscribers {
         long now = services.clock().millis();
         int restored = 0;
         StorageBatch expired = services.storage().batch();
+        java.util.List<Session> all = new java.util.ArrayList<>(state.sessions().size());
         for (StoredState.StoredSession stored : state.sessions()) {
             String id = stored.record().clientId();
             long offlineSince = stored.record().disconnectedAtMillis() != 0 ? stored.record().disconnectedAtMillis()
                     : state.lastAliveMillis() != 0 ? state.lastAliveMillis() : now;
             Session session = new Session(id, loops.next(), services);
             sessions.put(id, session);
+            all.add(session);
             if (session.restore(stored, offlineSince, now)) {
                 restored++;
             } else {
@@ -58,6 +60,8 @@ public final class SessionRegistry implements Subscribers {
         if (!expired.isEmpty()) {
             expired.commit(Runnable::run);
         }
+        // Wills due now go once every subscription is back, to every session that should get them.
+        all.forEach(Session::publishRestoredWill);
         return restored;
     }
 

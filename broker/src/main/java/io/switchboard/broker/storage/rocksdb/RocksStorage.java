@@ -17,12 +17,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -483,9 +485,7 @@ public final class RocksStorage implements Storage {
         } catch (RocksDBException | RuntimeException e) {
             failure = failure(e);
         }
-        for (RocksBatch b : group) {
-            complete(b, failure);
-        }
+        complete(group, failure);
     }
 
     private void apply(WriteBatch wb, RocksBatch.Op op) throws RocksDBException {
@@ -580,17 +580,33 @@ public final class RocksStorage implements Storage {
         }
     }
 
-    private void complete(RocksBatch b, StorageException failure) {
-        CompletableFuture<Void> f = b.result;
-        if (f == null) {
-            return; // durability none: completed when committed
+    /**
+     * Completes each batch's stage on the executor it was committed with: one task per executor for
+     * the whole group (an event loop then sends all its acknowledgements in one go), in order.
+     */
+    private static void complete(List<RocksBatch> group, StorageException failure) {
+        Map<Executor, List<CompletableFuture<Void>>> byExecutor = new IdentityHashMap<>();
+        for (RocksBatch b : group) {
+            if (b.result != null) { // durability none: completed when committed
+                byExecutor.computeIfAbsent(b.completeOn, e -> new ArrayList<>()).add(b.result);
+            }
         }
-        Runnable done = failure == null ? () -> f.complete(null) : () -> f.completeExceptionally(failure);
-        try {
-            b.completeOn.execute(done);
-        } catch (RejectedExecutionException e) {
-            done.run(); // the loop is shutting down
-        }
+        byExecutor.forEach((executor, futures) -> {
+            Runnable done = () -> {
+                for (CompletableFuture<Void> f : futures) {
+                    if (failure == null) {
+                        f.complete(null);
+                    } else {
+                        f.completeExceptionally(failure);
+                    }
+                }
+            };
+            try {
+                executor.execute(done);
+            } catch (RejectedExecutionException e) {
+                done.run(); // the loop is shutting down
+            }
+        });
     }
 
     /** Writes and syncs what was committed, records when the broker stopped, and closes the store. */
