@@ -206,6 +206,18 @@ class RocksStorageTest {
     }
 
     @Test
+    void aDamagedStoreStopsStartUpSayingTheDirectoryIsCorrupt() throws Exception {
+        try (RocksStorage s = open("sync")) {
+            StorageBatch b = s.batch();
+            b.putSession(new SessionRecord("c", 600, 0, null, null, null));
+            commit(b);
+        }
+        java.nio.file.Files.writeString(dir.resolve("CURRENT"), "garbage"); // RocksDB's pointer to its manifest
+        assertThatThrownBy(() -> open("sync")).isInstanceOf(StorageOpenException.class)
+                .hasMessageContaining("is corrupt").hasMessageContaining("move it away");
+    }
+
+    @Test
     void aSecondStorageOnTheSameDirectoryIsRefused() {
         try (RocksStorage s = open("sync")) {
             assertThatThrownBy(() -> open("sync")).isInstanceOf(StorageOpenException.class)
