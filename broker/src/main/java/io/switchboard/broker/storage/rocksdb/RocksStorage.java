@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -463,9 +464,12 @@ public final class RocksStorage implements Storage {
     private void write(List<RocksBatch> group, long aliveAt, boolean last) {
         StorageException failure = null;
         try (WriteBatch wb = new WriteBatch()) {
+            Set<RocksBatch.Op> cancelled = deliveriesDoneWithin(group);
             for (RocksBatch b : group) {
                 for (RocksBatch.Op op : b.ops) {
-                    apply(wb, op);
+                    if (cancelled == null || !cancelled.contains(op)) {
+                        apply(wb, op);
+                    }
                 }
             }
             if (aliveAt != 0) {
@@ -486,6 +490,49 @@ public final class RocksStorage implements Storage {
             failure = failure(e);
         }
         complete(group, failure);
+    }
+
+    /**
+     * The operations of deliveries both added and removed within this group (a subscriber that
+     * acknowledged a message before its write came round): written, they would cancel out, so they
+     * are left out, and so is the message when no other delivery keeps it. Null when there are none.
+     */
+    private static Set<RocksBatch.Op> deliveriesDoneWithin(List<RocksBatch> group) {
+        Map<Object, List<RocksBatch.Op>> added = null;
+        Set<RocksBatch.Op> cancelled = null;
+        for (RocksBatch b : group) {
+            for (RocksBatch.Op op : b.ops) {
+                switch (op.kind()) {
+                    case ADD_DELIVERY -> {
+                        if (added == null) {
+                            added = new IdentityHashMap<>();
+                        }
+                        List<RocksBatch.Op> ops = new ArrayList<>(2);
+                        ops.add(op);
+                        added.put(op.value(), ops); // a delivery is one QueuedMessage object, one session's
+                    }
+                    case UPDATE_DELIVERY -> {
+                        List<RocksBatch.Op> ops = added == null ? null : added.get(op.value());
+                        if (ops != null) {
+                            ops.add(op);
+                        }
+                    }
+                    case REMOVE_DELIVERY -> {
+                        List<RocksBatch.Op> ops = added == null ? null : added.remove(op.value());
+                        if (ops != null) {
+                            if (cancelled == null) {
+                                cancelled = Collections.newSetFromMap(new IdentityHashMap<>());
+                            }
+                            cancelled.addAll(ops);
+                            cancelled.add(op);
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+        }
+        return cancelled;
     }
 
     private void apply(WriteBatch wb, RocksBatch.Op op) throws RocksDBException {

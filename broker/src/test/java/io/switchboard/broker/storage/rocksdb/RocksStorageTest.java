@@ -148,6 +148,31 @@ class RocksStorageTest {
     }
 
     @Test
+    void aDeliveryAddedAndDoneWithinOneWriteLeavesNothingBehind() throws Exception {
+        Message m = message("t", "quick");
+        try (RocksStorage s = open("sync")) {
+            StorageBatch b = s.batch();
+            b.putSession(new SessionRecord("a", 600, 0, null, null, null));
+            b.putSession(new SessionRecord("b", 600, 0, null, null, null));
+            QueuedMessage toA = new QueuedMessage(m, 2, false, List.of(), null, true);
+            QueuedMessage toB = new QueuedMessage(m, 1, false, List.of(), null, true);
+            b.addDelivery("a", toA);
+            b.addDelivery("b", toB);
+            b.updateDelivery("a", toA, 5, false);
+            b.removeDelivery("a", toA); // acknowledged before the write came round
+            commit(b);
+        }
+        assertThat(keyCounts()).containsEntry("messages", 1).containsEntry("deliveries", 1);
+        try (RocksStorage s = open("sync")) {
+            StoredState state = s.recover();
+            assertThat(state.sessions()).filteredOn(ss -> ss.record().clientId().equals("b"))
+                    .flatExtracting(StoredState.StoredSession::deliveries).hasSize(1);
+            assertThat(state.sessions()).filteredOn(ss -> ss.record().clientId().equals("a"))
+                    .flatExtracting(StoredState.StoredSession::deliveries).isEmpty();
+        }
+    }
+
+    @Test
     void whatNothingRefersToIsDeletedWhenReadBack() throws Exception {
         try (RocksStorage s = open("sync")) {
             StorageBatch b = s.batch();
