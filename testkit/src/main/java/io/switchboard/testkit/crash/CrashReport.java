@@ -139,9 +139,9 @@ final class CrashReport {
                 ? "every subscriber has it more than once: routed twice (the publisher's resend was not recognised)"
                 : othersTwice + " of " + others + " other subscribers have it more than once: delivered twice to "
                         + s.name;
-        return String.format("%s received %s %d times (first in cycle %d; sent in cycle %d, acknowledged in cycle"
-                + " %d); %s", s.name, p.message(seq), copies, s.firstCycle(p.index, seq), p.sentInCycle(seq),
-                p.acknowledgedInCycle(seq), where);
+        return String.format("%s received %s %d times (first in cycle %d, last in cycle %d; sent in cycle %d,"
+                + " acknowledged in cycle %d); %s", s.name, p.message(seq), copies, s.firstCycle(p.index, seq),
+                s.lastCycle(p.index, seq), p.sentInCycle(seq), p.acknowledgedInCycle(seq), where);
     }
 
     private void judge() {
@@ -252,6 +252,10 @@ final class CrashReport {
         }
         b.append(String.format("  resumed: reconnections that found the session (Session Present 1) / all"
                 + " reconnections; offline: cycles spent offline%n"));
+        if (!lostListed.isEmpty() || !qos2DuplicatesListed.isEmpty()) {
+            b.append(String.format("%nCycle n runs from the restart after kill n-1 to kill n; cycle %d is the end.%n",
+                    run.cycles() + 1));
+        }
         if (!lostListed.isEmpty()) {
             b.append("\nLost (first ").append(lostListed.size()).append("):\n");
             lostListed.forEach(l -> b.append("  ").append(l).append('\n'));

@@ -29,6 +29,7 @@ final class Subscriber {
     // Guarded by this.
     private final int[][] counts;
     private final int[][] firstCycle;
+    private final int[][] lastCycle;
     private long receipts;
     private long lastReceiptNanos = System.nanoTime();
     private final List<String> anomalies = new ArrayList<>();
@@ -48,6 +49,7 @@ final class Subscriber {
         this.cycle = cycle;
         this.counts = new int[publisherQos.length][1024];
         this.firstCycle = new int[publisherQos.length][1024];
+        this.lastCycle = new int[publisherQos.length][1024];
         client.onMessage(this::received);
     }
 
@@ -70,10 +72,13 @@ final class Subscriber {
             int size = Math.max(seq + 1, counts[p].length * 2);
             counts[p] = Arrays.copyOf(counts[p], size);
             firstCycle[p] = Arrays.copyOf(firstCycle[p], size);
+            lastCycle[p] = Arrays.copyOf(lastCycle[p], size);
         }
+        int now = cycle.getAsInt();
         if (counts[p][seq]++ == 0) {
-            firstCycle[p][seq] = cycle.getAsInt();
+            firstCycle[p][seq] = now;
         }
+        lastCycle[p][seq] = now;
     }
 
     private void anomaly(String what) {
@@ -91,6 +96,11 @@ final class Subscriber {
     /** The cycle in which message {@code seq} of publisher {@code p} was first received. */
     synchronized int firstCycle(int p, int seq) {
         return seq < firstCycle[p].length ? firstCycle[p][seq] : 0;
+    }
+
+    /** The cycle in which message {@code seq} of publisher {@code p} was last received. */
+    synchronized int lastCycle(int p, int seq) {
+        return seq < lastCycle[p].length ? lastCycle[p][seq] : 0;
     }
 
     synchronized long receipts() {
