@@ -12,6 +12,7 @@ import static io.switchboard.conformance.Conformance.subscribe;
 import static io.switchboard.conformance.Conformance.subscribeForSuback;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.switchboard.broker.storage.rocksdb.RocksStorage;
 import io.switchboard.codec.MqttVersion;
 import io.switchboard.codec.ReasonCode;
 import io.switchboard.codec.packet.PubackPacket;
@@ -24,7 +25,9 @@ import io.switchboard.codec.property.Properties;
 import io.switchboard.testkit.EmbeddedBroker;
 import io.switchboard.testkit.MovableClock;
 import io.switchboard.testkit.RawClient;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -174,6 +177,110 @@ class DurabilityConformanceTest {
                 assertThat(c.expect(PubrelPacket.class).packetId()).isEqualTo(secondId);
                 c.send(new PubcompPacket(secondId));
                 c.expectNothingMore();
+            }
+        }
+    }
+
+    /** A durable broker whose storage writes the test can hold back ({@link GatedStorage}), at each start. */
+    private static EmbeddedBroker gatedBroker(AtomicReference<GatedStorage> gate) {
+        EmbeddedBroker b = new EmbeddedBroker().durable();
+        b.with(builder -> {
+            GatedStorage g = new GatedStorage(RocksStorage.open(b.config().storage(), Clock.systemUTC()));
+            gate.set(g);
+            return builder.storage(g);
+        });
+        b.start();
+        return b;
+    }
+
+    /** A subscriber at QoS 2 with a persistent session, holding one QoS 2 PUBLISH it has not acknowledged. */
+    private static PublishPacket qos2Received(EmbeddedBroker b, RawClient s, MqttVersion v, String topic) {
+        subscribe(s, 1, topic, 2);
+        try (RawClient pub = RawClient.connect(b.port(), v, topic.replace('/', '-') + "-pub")) {
+            publish(pub, topic, 2, 1, "once");
+        }
+        return expectPublish(s, topic, "once");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
+    @DisplayName("Outbound QoS 2: PUBREL goes once the PUBREC is durable. The client forgets the packet id when "
+            + "PUBREL comes; a PUBLISH resent after a restart that lost the PUBREC would then be taken twice "
+            + "([MQTT-4.3.3-6]: no PUBLISH resent once PUBREL was sent; [MQTT-4.3.3-12])")
+    void pubrelWaitsForDurablePubrec(MqttVersion v) {
+        AtomicReference<GatedStorage> gate = new AtomicReference<>();
+        try (EmbeddedBroker b = gatedBroker(gate)) {
+            String topic = "dur/pubrel/" + v;
+            try (RawClient s = connect(b, persistent(v, "dur-pubrel-" + v, false), false)) {
+                PublishPacket p = qos2Received(b, s, v, topic);
+                gate.get().holdFromRelease();
+                s.send(new PubrecPacket(p.packetId()));
+                s.expectNothingMore(); // not while the PUBREC is not on disk
+                assertThat(gate.get().held()).as("the write of the PUBREC, held").isEqualTo(1);
+                gate.get().open();
+                assertThat(s.expect(PubrelPacket.class).packetId()).isEqualTo(p.packetId());
+                s.send(new PubcompPacket(p.packetId()));
+                s.expectNothingMore();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
+    @DisplayName("Outbound QoS 2: a crash that loses the PUBREC resends the PUBLISH, with DUP under its packet id, "
+            + "to a client that never saw PUBREL and so still knows the id: it is received once "
+            + "([MQTT-4.4.0-1], [MQTT-4.3.3-10])")
+    void crashBeforePubrecIsDurableResendsPublish(MqttVersion v) {
+        AtomicReference<GatedStorage> gate = new AtomicReference<>();
+        try (EmbeddedBroker b = gatedBroker(gate)) {
+            String topic = "dur/pubrel-crash/" + v;
+            String id = "dur-pubrel-crash-" + v;
+            int packetId;
+            try (RawClient s = connect(b, persistent(v, id, false), false)) {
+                PublishPacket p = qos2Received(b, s, v, topic);
+                packetId = p.packetId();
+                gate.get().holdFromRelease();
+                s.send(new PubrecPacket(packetId));
+                s.expectNothingMore();
+            }
+            b.close(); // the held write is lost, as in a crash before its fsync
+            b.start();
+            try (RawClient s = connect(b, persistent(v, id, false), true)) {
+                PublishPacket again = expectPublish(s, topic, "once");
+                assertThat(again.packetId()).as("same packet id").isEqualTo(packetId);
+                assertThat(again.dup()).as("DUP").isTrue();
+                s.send(new PubrecPacket(packetId)); // the client has it: acknowledged, not taken again
+                assertThat(s.expect(PubrelPacket.class).packetId()).isEqualTo(packetId);
+                s.send(new PubcompPacket(packetId));
+                s.expectNothingMore();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
+    @DisplayName("Outbound QoS 2: a client that reconnects while its PUBREC is being stored gets PUBREL once it "
+            + "is durable, not before ([MQTT-4.4.0-1], [MQTT-4.3.3-6])")
+    void pubrelOnResumeWaitsForDurablePubrec(MqttVersion v) {
+        AtomicReference<GatedStorage> gate = new AtomicReference<>();
+        try (EmbeddedBroker b = gatedBroker(gate)) {
+            String topic = "dur/pubrel-resume/" + v;
+            String id = "dur-pubrel-resume-" + v;
+            int packetId;
+            try (RawClient s = connect(b, persistent(v, id, false), false)) {
+                PublishPacket p = qos2Received(b, s, v, topic);
+                packetId = p.packetId();
+                gate.get().holdFromRelease();
+                s.send(new PubrecPacket(packetId));
+                s.expectNothingMore();
+            }
+            try (RawClient s = connect(b, persistent(v, id, false), true)) {
+                s.expectNothingMore(); // the PUBREC is still not on disk
+                gate.get().open();
+                PubrelPacket rel = s.expect(PubrelPacket.class);
+                assertThat(rel.packetId()).isEqualTo(packetId);
+                s.send(new PubcompPacket(packetId));
+                s.expectNothingMore();
             }
         }
     }

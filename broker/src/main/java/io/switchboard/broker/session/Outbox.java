@@ -6,8 +6,11 @@ import io.switchboard.broker.storage.StorageBatch;
 import io.switchboard.broker.storage.StoredState;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * <p>A stored delivery ({@link QueuedMessage#stored()}) was written by the publisher's batch before
  * it got here; the outbox writes how it goes on: its packet id before a QoS 2 PUBLISH is sent (so
  * that after a restart it is resent under the same id, and the client does not take it twice),
- * PUBREL sent, and its removal once acknowledged, dropped or handed to another member. QoS 1 packet
- * ids are not stored: after a restart a QoS 1 message may come again under a new id, as QoS 1 allows.
+ * PUBREC received before PUBREL is sent (once the client has PUBREL it forgets the packet id, so a
+ * PUBLISH resent after a restart that lost the PUBREC would be taken as a new message), and its
+ * removal once acknowledged, dropped or handed to another member. QoS 1 packet ids are not stored:
+ * after a restart a QoS 1 message may come again under a new id, as QoS 1 allows.
  */
 final class Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
@@ -39,8 +44,9 @@ final class Outbox {
     private static final LinkedHashSet<Integer> EMPTY = new LinkedHashSet<>(0);
 
     /**
-     * Sends held back, in order, behind a QoS 2 PUBLISH whose packet id is being stored: the client
-     * gets its messages in the order they came, whatever their QoS. Null while nothing is held.
+     * Sends held back, in order, behind a QoS 2 PUBLISH whose packet id is being stored or a PUBREL
+     * whose PUBREC is: the client gets its messages in the order they came, whatever their QoS, and
+     * its PUBRELs in the order of its PUBRECs. Null while nothing is held.
      */
     private ArrayDeque<HeldSend> held;
 
@@ -48,13 +54,18 @@ final class Outbox {
         final QueuedMessage message;
         /** The in-flight entry (QoS 1/2), or null for QoS 0. */
         final InflightMessage inflight;
-        final SessionEndpoint connection;
+        /** Where it goes: the connection it was meant for; a waiting PUBREL moves to the next one. */
+        SessionEndpoint connection;
+        /** A PUBREL for {@code inflight} (released) once its PUBREC is durable, rather than a PUBLISH. */
+        final boolean pubrel;
         boolean ready;
 
-        HeldSend(QueuedMessage message, InflightMessage inflight, SessionEndpoint connection, boolean ready) {
+        HeldSend(QueuedMessage message, InflightMessage inflight, SessionEndpoint connection, boolean pubrel,
+                boolean ready) {
             this.message = message;
             this.inflight = inflight;
             this.connection = connection;
+            this.pubrel = pubrel;
             this.ready = ready;
         }
     }
@@ -124,11 +135,8 @@ final class Outbox {
             sendNow(m, inflight, connection);
             return;
         }
-        if (held == null) {
-            held = new ArrayDeque<>(4);
-        }
-        HeldSend h = new HeldSend(m, inflight, connection, !storeFirst);
-        held.add(h);
+        HeldSend h = new HeldSend(m, inflight, connection, false, !storeFirst);
+        hold(h);
         if (storeFirst) {
             StorageBatch b = services.storage().batch();
             b.updateDelivery(clientId, m, inflight.packetId(), false);
@@ -139,7 +147,14 @@ final class Outbox {
         }
     }
 
-    /** Sends the held PUBLISHes that no longer wait, in order. */
+    private void hold(HeldSend h) {
+        if (held == null) {
+            held = new ArrayDeque<>(4);
+        }
+        held.add(h);
+    }
+
+    /** Sends the held PUBLISHes and PUBRELs that no longer wait, in order. */
     private void releaseHeld() {
         HeldSend h;
         SessionEndpoint current = owner.connection();
@@ -148,7 +163,11 @@ final class Outbox {
             held.poll();
             // Sent on the connection it was meant for; after a reconnect, resume resends what is in flight.
             if (h.connection == current && (h.inflight == null || queue.inflight(h.inflight.packetId()) == h.inflight)) {
-                sendNow(h.message, h.inflight, current);
+                if (h.pubrel) {
+                    current.sendPubrel(h.inflight.packetId(), true);
+                } else {
+                    sendNow(h.message, h.inflight, current);
+                }
                 sent = true;
             }
         }
@@ -241,11 +260,19 @@ final class Outbox {
     /** After CONNACK on a resumed session: resend what is in flight ([MQTT-4.4.0-1]), then the queue. */
     void resume(SessionEndpoint connection) {
         resendLater = EMPTY;
+        Map<Integer, HeldSend> storingPubrec = storingPubrec(held);
         held = null; // held for an earlier connection: what is in flight is resent below
         List<InflightMessage> inflight = new ArrayList<>(queue.inflight());
         for (InflightMessage m : inflight) {
             if (m.released()) {
-                connection.sendPubrel(m.packetId(), true); // counts against the quota until PUBCOMP
+                // Counts against the quota until PUBCOMP. Once its PUBREC is durable, if it is not yet.
+                HeldSend waiting = storingPubrec.get(m.packetId());
+                if (waiting != null && waiting.inflight == m) {
+                    waiting.connection = connection;
+                    hold(waiting);
+                } else {
+                    sendPubrel(m, connection);
+                }
             } else {
                 if (resendLater == EMPTY) {
                     resendLater = new LinkedHashSet<>();
@@ -254,6 +281,20 @@ final class Outbox {
             }
         }
         pump(connection);
+    }
+
+    /** The PUBRELs among {@code held} that wait for their PUBREC to be durable, by packet id. */
+    private static Map<Integer, HeldSend> storingPubrec(ArrayDeque<HeldSend> held) {
+        if (held == null) {
+            return Map.of();
+        }
+        Map<Integer, HeldSend> waiting = new HashMap<>();
+        for (HeldSend h : held) {
+            if (h.pubrel && !h.ready) {
+                waiting.put(h.inflight.packetId(), h);
+            }
+        }
+        return waiting;
     }
 
     private void resend(InflightMessage m, SessionEndpoint connection) {
@@ -287,15 +328,36 @@ final class Outbox {
             pump(connection);
             return;
         }
-        queue.putInflight(m.release());
+        InflightMessage released = m.release();
+        queue.putInflight(released);
         if (m.message().stored()) {
-            // Not waited for: if it is lost, the PUBLISH is resent under its id, and the client,
-            // which has it, answers PUBREC again without taking it twice ([MQTT-4.3.3-9]).
+            // [MQTT-4.3.3-6] once PUBREL is sent the PUBLISH is not sent again, and the client, once it
+            // has PUBREL, takes a PUBLISH with that id as a new message ([MQTT-4.3.3-12]). So the PUBREC
+            // is durable first: a restart that lost it resends the PUBLISH to a client that still knows
+            // the id, which answers PUBREC again without taking it twice ([MQTT-4.3.3-10]).
             StorageBatch b = services.storage().batch();
             b.updateDelivery(clientId, m.message(), packetId, true);
-            owner.commit(b);
+            CompletionStage<Void> durable = b.commit(owner::execute);
+            if (!durable.toCompletableFuture().isDone()) {
+                HeldSend h = new HeldSend(released.message(), released, connection, true, false);
+                hold(h);
+                durable.whenComplete((v, e) -> {
+                    h.ready = true;
+                    releaseHeld();
+                });
+                return;
+            }
         }
-        connection.sendPubrel(packetId, true);
+        sendPubrel(released, connection);
+    }
+
+    /** Sends a PUBREL now, or after the PUBLISHes and PUBRELs held before it. */
+    private void sendPubrel(InflightMessage released, SessionEndpoint connection) {
+        if (held == null || held.isEmpty()) {
+            connection.sendPubrel(released.packetId(), true);
+        } else {
+            hold(new HeldSend(released.message(), released, connection, true, true));
+        }
     }
 
     void onPubcomp(int packetId, SessionEndpoint connection) {
