@@ -287,6 +287,71 @@ class DurabilityConformanceTest {
 
     @ParameterizedTest
     @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
+    @DisplayName("Outbound QoS 2: a client that reconnects while the packet id of a PUBLISH not yet sent to it is "
+            + "being stored gets that PUBLISH once the id is durable, under that id, and not before")
+    void qos2PublishOnResumeWaitsForDurablePacketId(MqttVersion v) {
+        AtomicReference<GatedStorage> gate = new AtomicReference<>();
+        try (EmbeddedBroker b = gatedBroker(gate)) {
+            String topic = "dur/publish-resume/" + v;
+            String id = "dur-publish-resume-" + v;
+            try (RawClient s = connect(b, persistent(v, id, false), false)) {
+                subscribe(s, 1, topic, 2);
+                disconnect(s);
+            }
+            try (RawClient pub = RawClient.connect(b.port(), v, id + "-pub")) {
+                publish(pub, topic, 2, 1, "held"); // queued and stored for the offline subscriber
+            }
+            gate.get().holdAll();
+            try (RawClient s = connect(b, persistent(v, id, false), true)) {
+                // Resumed: the broker stores the packet id it chose before sending, and that write is held.
+                s.expectNothingMore();
+            }
+            try (RawClient s = connect(b, persistent(v, id, false), true)) {
+                s.expectNothingMore(); // reconnected: the id is still not on disk
+                gate.get().open();
+                PublishPacket p = expectPublish(s, topic, "held");
+                assertThat(p.dup()).as("never sent before").isFalse();
+                Conformance.ack(s, p);
+                s.expectNothingMore();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("Inbound QoS 2: a PUBLISH resent (the client reconnected) while the first copy's write is still on "
+            + "its way gets PUBREC only once that write is durable ([MQTT-4.3.3-9]: PUBREC means stored)")
+    void resentQos2PublishWaitsForTheFirstWrite() {
+        AtomicReference<GatedStorage> gate = new AtomicReference<>();
+        try (EmbeddedBroker b = gatedBroker(gate)) {
+            MqttVersion v = MqttVersion.V5;
+            String topic = "dur/resent-in2";
+            try (RawClient s = connect(b, persistent(v, "dur-resent-sub", false), false)) {
+                subscribe(s, 1, topic, 1);
+                disconnect(s);
+            }
+            try (RawClient p = connect(b, persistent(v, "dur-resent-pub", false), false)) {
+                gate.get().holdAll();
+                p.send(publishPacket(topic, 2, false, 4, "m"));
+                p.expectNothingMore(); // held: no PUBREC
+            }
+            try (RawClient p = connect(b, persistent(v, "dur-resent-pub", false), true)) {
+                p.send(new PublishPacket(topic, 2, false, true, 4, Properties.EMPTY,
+                        io.switchboard.codec.packet.Payload.utf8("m")));
+                p.expectNothingMore(); // still held: PUBREC would promise what is not stored
+                gate.get().open();
+                assertThat(p.expect(PubrecPacket.class).packetId()).isEqualTo(4);
+                p.send(new PubrelPacket(4));
+                assertThat(p.expect(PubcompPacket.class).reasonCode()).isEqualTo(ReasonCode.SUCCESS);
+            }
+            try (RawClient s = connect(b, persistent(v, "dur-resent-sub", false), true)) {
+                receive(s, topic, "m");
+                s.expectNothingMore();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
     @DisplayName("Inbound QoS 2 across a restart: the packet id awaiting PUBREL is remembered, so a resent PUBLISH "
             + "is not delivered again and PUBREL gets PUBCOMP 0x00 ([MQTT-4.3.3-9], [MQTT-4.3.3-11]: exactly once)")
     void inboundQos2IdSurvivesRestart(MqttVersion v) {

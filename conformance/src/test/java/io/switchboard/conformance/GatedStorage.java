@@ -15,12 +15,14 @@ import java.util.concurrent.Executor;
 /**
  * A durable storage whose writes can be held back, as a slow disk would hold them: once
  * {@link #holdFromRelease()} is called, the first batch that marks a delivery released (PUBREC came
- * back) and every batch committed after it wait, in order, until {@link #open()}. Closing it while
+ * back) and every batch committed after it wait, in order, until {@link #open()} ({@link #holdAll()}:
+ * every batch from now on). Closing it while
  * batches wait loses them, as a crash before the fsync would: what was written before is kept.
  */
 final class GatedStorage implements Storage {
     private final Storage delegate;
     private boolean holdFromRelease;
+    private boolean holdAll;
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
 
     GatedStorage(Storage delegate) {
@@ -32,9 +34,15 @@ final class GatedStorage implements Storage {
         holdFromRelease = true;
     }
 
+    /** From now on every write waits for {@link #open()}. */
+    synchronized void holdAll() {
+        holdAll = true;
+    }
+
     /** The writes held so far go, in order; later ones go at once. */
     synchronized void open() {
         holdFromRelease = false;
+        holdAll = false;
         Runnable r;
         while ((r = waiting.poll()) != null) {
             r.run(); // submits only: the stages complete later, on their executors
@@ -47,7 +55,7 @@ final class GatedStorage implements Storage {
     }
 
     private synchronized boolean holds(Gated b) {
-        return !waiting.isEmpty() || (holdFromRelease && b.releases);
+        return holdAll || !waiting.isEmpty() || (holdFromRelease && b.releases);
     }
 
     @Override

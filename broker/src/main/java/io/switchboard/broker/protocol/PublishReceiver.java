@@ -100,7 +100,19 @@ final class PublishReceiver {
         if (p.qos() == 2) {
             if (session.awaitingPubrel(p.packetId())) {
                 // [MQTT-4.3.3-9] a resent QoS 2 PUBLISH before PUBREL is not delivered again.
-                c.sendAck(new PubrecPacket(p.packetId()));
+                StorageBatch batch = session.ackBatch();
+                if (batch == null) {
+                    c.sendAck(new PubrecPacket(p.packetId()));
+                } else {
+                    // The first copy's write may still be on its way (the client reconnected meanwhile):
+                    // writing the id again completes after it, so PUBREC still means "stored".
+                    session.addPendingPubrel(p.packetId(), batch);
+                    c.acks().whenDurable(batch.commit(c.eventLoop()), error -> c.send(error == null
+                            ? new PubrecPacket(p.packetId())
+                            : new PubrecPacket(p.packetId(), ReasonCode.UNSPECIFIED_ERROR,
+                                    c.ackReasonString("the message could not be stored: "
+                                            + StorageException.of(error).getMessage()))));
+                }
                 return;
             }
             if (session.pendingPubrelCount() >= mqtt.receiveMaximum()) {

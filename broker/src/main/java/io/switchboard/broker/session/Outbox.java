@@ -260,19 +260,18 @@ final class Outbox {
     /** After CONNACK on a resumed session: resend what is in flight ([MQTT-4.4.0-1]), then the queue. */
     void resume(SessionEndpoint connection) {
         resendLater = EMPTY;
-        Map<Integer, HeldSend> storingPubrec = storingPubrec(held);
+        Map<Integer, HeldSend> storing = stillStoring(held);
         held = null; // held for an earlier connection: what is in flight is resent below
         List<InflightMessage> inflight = new ArrayList<>(queue.inflight());
         for (InflightMessage m : inflight) {
-            if (m.released()) {
-                // Counts against the quota until PUBCOMP. Once its PUBREC is durable, if it is not yet.
-                HeldSend waiting = storingPubrec.get(m.packetId());
-                if (waiting != null && waiting.inflight == m) {
-                    waiting.connection = connection;
-                    hold(waiting);
-                } else {
-                    sendPubrel(m, connection);
-                }
+            HeldSend waiting = storing.get(m.packetId());
+            if (waiting != null && waiting.inflight == m) {
+                // A PUBLISH whose packet id, or a PUBREL whose PUBREC, is not yet durable: it goes on
+                // the new connection once it is (the PUBLISH was never sent, so without DUP).
+                waiting.connection = connection;
+                hold(waiting);
+            } else if (m.released()) {
+                sendPubrel(m, connection); // counts against the quota until PUBCOMP
             } else {
                 if (resendLater == EMPTY) {
                     resendLater = new LinkedHashSet<>();
@@ -283,14 +282,14 @@ final class Outbox {
         pump(connection);
     }
 
-    /** The PUBRELs among {@code held} that wait for their PUBREC to be durable, by packet id. */
-    private static Map<Integer, HeldSend> storingPubrec(ArrayDeque<HeldSend> held) {
+    /** The PUBLISHes and PUBRELs among {@code held} that wait for a write, by packet id. */
+    private static Map<Integer, HeldSend> stillStoring(ArrayDeque<HeldSend> held) {
         if (held == null) {
             return Map.of();
         }
         Map<Integer, HeldSend> waiting = new HashMap<>();
         for (HeldSend h : held) {
-            if (h.pubrel && !h.ready) {
+            if (!h.ready && h.inflight != null) {
                 waiting.put(h.inflight.packetId(), h);
             }
         }
