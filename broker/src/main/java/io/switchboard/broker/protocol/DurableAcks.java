@@ -16,6 +16,8 @@ import java.util.function.Consumer;
 final class DurableAcks {
     private final MqttConnection connection;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>(4);
+    /** A flush is scheduled after the running task. */
+    private boolean flushScheduled;
 
     private record Pending(CompletableFuture<Void> durable, Consumer<Throwable> then) {
     }
@@ -62,7 +64,21 @@ final class DurableAcks {
                 p.then().accept(failure(p.durable()));
             }
         }
-        connection.flushLater(); // once for every acknowledgement completed in this task
+        flushLater();
+    }
+
+    /**
+     * Flushes once the task running now is done: the acknowledgements that one storage write
+     * completes (one task per event loop) go out in one flush.
+     */
+    private void flushLater() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            connection.eventLoop().execute(() -> {
+                flushScheduled = false;
+                connection.flush();
+            });
+        }
     }
 
     private static Throwable failure(CompletableFuture<Void> f) {

@@ -105,8 +105,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     TopicAliases topicAliases;
     OutboundTopicAliases outboundAliases;
     private boolean needsFlush;
-    /** A {@link #flushLater} is pending. */
-    private boolean flushScheduled;
     /** The connect timeout until CONNECT, then the deadline of a pending decision. */
     private ScheduledFuture<?> timer;
     private long lastReadNanos;
@@ -544,20 +542,6 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         if (needsFlush) {
             needsFlush = false;
             ctx.flush();
-        }
-    }
-
-    /**
-     * Flushes after the task running now (and whatever it completes) is done: many acknowledgements
-     * completed by one storage write go out in one flush. On the connection's loop.
-     */
-    void flushLater() {
-        if (!flushScheduled && needsFlush) {
-            flushScheduled = true;
-            ctx.executor().execute(() -> {
-                flushScheduled = false;
-                flush();
-            });
         }
     }
 

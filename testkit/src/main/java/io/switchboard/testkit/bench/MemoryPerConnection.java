@@ -94,8 +94,16 @@ public final class MemoryPerConnection {
         out.printf("%n== %s: %s%n", name, scenario == Scenario.IDLE
                 ? String.format("%,d idle MQTT 5 connections (Clean Start, session expiry 0, keep alive %d)", n, options.keepAlive())
                 : String.format("%,d offline MQTT 5 sessions (session expiry 3600 s, one QoS 1 subscription each)", n));
-        try (BrokerProcess broker = BrokerProcess.start(options.jar(), options.brokerJvmOptions(),
-                options.out().resolve("broker-" + name + ".log"))) {
+        // The default storage (RocksDB, durability sync) in a data directory of this run's, emptied
+        // first: sessions of an earlier run must not come back and be counted.
+        Path data = options.out().resolve("data-" + name).toAbsolutePath();
+        deleteTree(data);
+        int port = BrokerProcess.freePort();
+        Path config = options.out().resolve("broker-" + name + ".yaml");
+        Files.writeString(config, "listeners:\n  - {name: default, host: 127.0.0.1, port: " + port + "}\n"
+                + "storage:\n  dataDir: " + data + "\n", StandardCharsets.UTF_8);
+        try (BrokerProcess broker = BrokerProcess.start(options.jar(), options.brokerJvmOptions(), config, port,
+                java.util.Map.of(), options.out().resolve("broker-" + name + ".log"))) {
             out.printf("  broker pid %d on %s%n", broker.pid(), broker.address());
             warmUp(broker.address());
             awaitInstances(broker, CONNECTION_CLASS, 0);
@@ -276,6 +284,17 @@ public final class MemoryPerConnection {
     // ---- broker heap ----
 
     /** The live heap by class, after a full GC (run by the histogram command itself). */
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     private static ClassHistogram histogram(BrokerProcess broker) {
         return ClassHistogram.parse(broker.jcmd("GC.class_histogram"));
     }
