@@ -1,12 +1,9 @@
 package io.switchboard.conformance;
 
-import io.switchboard.broker.message.Message;
 import io.switchboard.broker.message.QueuedMessage;
-import io.switchboard.broker.storage.SessionRecord;
 import io.switchboard.broker.storage.Storage;
 import io.switchboard.broker.storage.StorageBatch;
 import io.switchboard.broker.storage.StoredState;
-import io.switchboard.broker.storage.SubscriptionRecord;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -87,74 +84,18 @@ final class GatedStorage implements Storage {
         delegate.close();
     }
 
-    private final class Gated implements StorageBatch {
-        private final StorageBatch batch;
+    private final class Gated extends ForwardingBatch {
         private boolean releases;
         private CompletionStage<Void> committed;
 
         Gated(StorageBatch batch) {
-            this.batch = batch;
-        }
-
-        @Override
-        public void putSession(SessionRecord record) {
-            batch.putSession(record);
-        }
-
-        @Override
-        public void deleteSession(String clientId) {
-            batch.deleteSession(clientId);
-        }
-
-        @Override
-        public void putSubscription(String clientId, SubscriptionRecord subscription) {
-            batch.putSubscription(clientId, subscription);
-        }
-
-        @Override
-        public void deleteSubscription(String clientId, String filter) {
-            batch.deleteSubscription(clientId, filter);
-        }
-
-        @Override
-        public void addDelivery(String clientId, QueuedMessage delivery) {
-            batch.addDelivery(clientId, delivery);
+            super(batch);
         }
 
         @Override
         public void updateDelivery(String clientId, QueuedMessage delivery, int packetId, boolean released) {
             releases |= released;
             batch.updateDelivery(clientId, delivery, packetId, released);
-        }
-
-        @Override
-        public void removeDelivery(String clientId, QueuedMessage delivery) {
-            batch.removeDelivery(clientId, delivery);
-        }
-
-        @Override
-        public void addPendingPubrel(String clientId, int packetId) {
-            batch.addPendingPubrel(clientId, packetId);
-        }
-
-        @Override
-        public void removePendingPubrel(String clientId, int packetId) {
-            batch.removePendingPubrel(clientId, packetId);
-        }
-
-        @Override
-        public void putRetained(Message message) {
-            batch.putRetained(message);
-        }
-
-        @Override
-        public void deleteRetained(String topic) {
-            batch.deleteRetained(topic);
-        }
-
-        @Override
-        public boolean isEmpty() {
-            return batch.isEmpty();
         }
 
         @Override
