@@ -202,6 +202,20 @@ class DurabilityConformanceTest {
         return expectPublish(s, topic, "once");
     }
 
+    /**
+     * A persistent QoS 2 subscriber receives a PUBLISH and answers PUBREC while storage holds that
+     * write back, then goes (no PUBREL came); returns the packet id.
+     */
+    private static int pubrecHeldThenGone(EmbeddedBroker b, GatedStorage gate, MqttVersion v, String id, String topic) {
+        try (RawClient s = connect(b, persistent(v, id, false), false)) {
+            PublishPacket p = qos2Received(b, s, v, topic);
+            gate.holdFromRelease();
+            s.send(new PubrecPacket(p.packetId()));
+            s.expectNothingMore(); // no PUBREL while the PUBREC is not on disk
+            return p.packetId();
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = MqttVersion.class, names = {"V3_1_1", "V5"})
     @DisplayName("Outbound QoS 2: PUBREL goes once the PUBREC is durable. The client forgets the packet id when "
@@ -235,14 +249,7 @@ class DurabilityConformanceTest {
         try (EmbeddedBroker b = gatedBroker(gate)) {
             String topic = "dur/pubrel-crash/" + v;
             String id = "dur-pubrel-crash-" + v;
-            int packetId;
-            try (RawClient s = connect(b, persistent(v, id, false), false)) {
-                PublishPacket p = qos2Received(b, s, v, topic);
-                packetId = p.packetId();
-                gate.get().holdFromRelease();
-                s.send(new PubrecPacket(packetId));
-                s.expectNothingMore();
-            }
+            int packetId = pubrecHeldThenGone(b, gate.get(), v, id, topic);
             b.close(); // the held write is lost, as in a crash before its fsync
             b.start();
             try (RawClient s = connect(b, persistent(v, id, false), true)) {
@@ -266,14 +273,7 @@ class DurabilityConformanceTest {
         try (EmbeddedBroker b = gatedBroker(gate)) {
             String topic = "dur/pubrel-resume/" + v;
             String id = "dur-pubrel-resume-" + v;
-            int packetId;
-            try (RawClient s = connect(b, persistent(v, id, false), false)) {
-                PublishPacket p = qos2Received(b, s, v, topic);
-                packetId = p.packetId();
-                gate.get().holdFromRelease();
-                s.send(new PubrecPacket(packetId));
-                s.expectNothingMore();
-            }
+            int packetId = pubrecHeldThenGone(b, gate.get(), v, id, topic);
             try (RawClient s = connect(b, persistent(v, id, false), true)) {
                 s.expectNothingMore(); // the PUBREC is still not on disk
                 gate.get().open();
