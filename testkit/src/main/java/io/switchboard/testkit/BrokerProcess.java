@@ -24,7 +24,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Not thread-safe: one thread starts, kills and restarts it.
  */
 public final class BrokerProcess implements AutoCloseable {
-    private static final long READY_TIMEOUT_MILLIS = 60_000;
+    /** Long enough for a start that reads a million stored messages back on a loaded machine. */
+    private static final long READY_TIMEOUT_MILLIS = 120_000;
+    /** How often the log is read for "Ready.": the resolution of {@link #readyNanos}. */
+    private static final long READY_POLL_MILLIS = 5;
     /** What the broker logs once its listeners are open. */
     private static final String READY = "Ready.";
 
@@ -34,6 +37,7 @@ public final class BrokerProcess implements AutoCloseable {
     private final Thread killer;
     private volatile Process process;
     private Path log;
+    private long readyNanos;
 
     private BrokerProcess(List<String> command, Map<String, String> environment, int port) {
         this.command = List.copyOf(command);
@@ -53,6 +57,17 @@ public final class BrokerProcess implements AutoCloseable {
         int port = freePort();
         return start(jar, jvmOptions, List.of("--host", "127.0.0.1", "--port", Integer.toString(port)), port,
                 Map.of(), log);
+    }
+
+    /**
+     * Starts the broker with a configuration file on a free loopback port, which replaces the port of
+     * the file's first listener ({@code --host}, {@code --port}), and waits until it is ready.
+     */
+    public static BrokerProcess start(Path jar, List<String> jvmOptions, Path config, Path log)
+            throws IOException, InterruptedException {
+        int port = freePort();
+        return start(jar, jvmOptions, List.of("--config", config.toString(), "--host", "127.0.0.1", "--port",
+                Integer.toString(port)), port, Map.of(), log);
     }
 
     /**
@@ -105,6 +120,7 @@ public final class BrokerProcess implements AutoCloseable {
     }
 
     private void awaitReady() throws IOException, InterruptedException {
+        long started = System.nanoTime();
         long deadline = System.currentTimeMillis() + READY_TIMEOUT_MILLIS;
         Process p = process;
         while (!Files.readString(log, StandardCharsets.UTF_8).contains(READY)) {
@@ -116,8 +132,19 @@ public final class BrokerProcess implements AutoCloseable {
                 throw new IllegalStateException("the broker did not log '" + READY + "' within "
                         + READY_TIMEOUT_MILLIS / 1000 + " s; see " + log);
             }
-            Thread.sleep(50);
+            Thread.sleep(READY_POLL_MILLIS);
         }
+        readyNanos = System.nanoTime() - started;
+    }
+
+    /** From starting the (last) process to "Ready." in its log, within {@value #READY_POLL_MILLIS} ms. */
+    public long readyNanos() {
+        return readyNanos;
+    }
+
+    /** The output of the current (or last) process so far. */
+    public String logText() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
     }
 
     /** SIGKILL, and waits until the process is gone (its sockets closed, its data directory unlocked). */
@@ -180,14 +207,29 @@ public final class BrokerProcess implements AutoCloseable {
     /** Stops the broker: SIGTERM (its shutdown hook closes the connections), SIGKILL after 15 s. */
     @Override
     public void close() throws InterruptedException {
+        stop();
+    }
+
+    /**
+     * As {@link #close}; true when the broker exited on SIGTERM within 15 s (a clean stop: its storage
+     * closed), false when it had to be killed.
+     */
+    public boolean stop() throws InterruptedException {
         Process p = process;
+        boolean clean = true;
         if (p != null) {
             p.destroy();
-            if (!p.waitFor(15, TimeUnit.SECONDS)) {
+            clean = p.waitFor(15, TimeUnit.SECONDS);
+            if (!clean) {
                 p.destroyForcibly();
                 p.waitFor(15, TimeUnit.SECONDS);
             }
         }
+        forgetHook();
+        return clean;
+    }
+
+    private void forgetHook() {
         try {
             Runtime.getRuntime().removeShutdownHook(killer);
         } catch (IllegalStateException e) {

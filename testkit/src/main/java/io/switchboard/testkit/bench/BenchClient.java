@@ -64,6 +64,14 @@ final class BenchClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The connection's socket, for a {@link PacketStream} that takes over after the handshake:
+     * this client reads unbuffered, so nothing of the stream is left behind in it.
+     */
+    Socket socket() {
+        return socket;
+    }
+
     void write(byte[] bytes) throws IOException {
         socket.getOutputStream().write(bytes);
     }
