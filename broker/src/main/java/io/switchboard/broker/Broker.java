@@ -84,9 +84,7 @@ public final class Broker implements AutoCloseable {
                 retained.put(m);
             }
         }
-        if (!expired.isEmpty()) {
-            expired.commit(Runnable::run);
-        }
+        expired.submit();
         int restored = sessions.restore(state, server.eventLoops());
         if (!state.sessions().isEmpty() || !state.retained().isEmpty()) {
             LOG.info("Recovered {} sessions ({} expired while the broker was down) and {} retained messages",
@@ -108,7 +106,7 @@ public final class Broker implements AutoCloseable {
                 if (!gone.isEmpty() && storage.durable()) {
                     StorageBatch batch = storage.batch();
                     gone.forEach(m -> batch.deleteRetained(m.topic()));
-                    batch.commit(Runnable::run);
+                    batch.submit();
                 }
                 sessions.dropExpiredQueued();
             } catch (RuntimeException e) {

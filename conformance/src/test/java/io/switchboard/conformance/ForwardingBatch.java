@@ -81,4 +81,10 @@ abstract class ForwardingBatch implements StorageBatch {
 
     @Override
     public abstract CompletionStage<Void> commit(Executor completeOn);
+
+    /** As a commit nobody waits for, so that a storage that holds or fails commits does the same here. */
+    @Override
+    public void submit() {
+        commit(Runnable::run);
+    }
 }

@@ -45,14 +45,15 @@ public final class Router {
     /** Publishes a message (the broker's own: a Will, $SYS); returns the number of deliveries made. */
     public int publish(Message m) {
         StorageBatch batch = storage.batch();
-        return publish(m, null, batch, Runnable::run); // nothing to acknowledge: the storage logs a failure
+        return publish(m, null, batch, null); // nothing to acknowledge: the storage logs a failure
     }
 
     /**
      * Publishes a message; returns the number of deliveries made. {@code congested}, when not null,
      * is told of each subscriber reached that is not keeping up, so that the publisher can wait.
      * What is stored goes into {@code batch}, after what the caller put there, and the batch is
-     * committed (its stage completing on {@code completeOn}) before any delivery is handed over,
+     * committed (its stage completing on {@code completeOn}; submitted without one when it is null)
+     * before any delivery is handed over,
      * so that whatever a subscriber's session writes about a delivery comes after it. The caller
      * gets the stage by committing again.
      */
@@ -85,7 +86,7 @@ public final class Router {
             return handOut(m, targets, groups, congested);
         }
         if (targets.isEmpty() && groups.isEmpty()) {
-            batch.commit(completeOn);
+            commit(batch, completeOn);
             return 0;
         }
         // Choose every delivery first, record the stored ones, then hand them over.
@@ -115,11 +116,19 @@ public final class Router {
                 what[delivered++] = q;
             }
         }
-        batch.commit(completeOn);
+        commit(batch, completeOn);
         for (int i = 0; i < delivered; i++) {
             hand(to[i], what[i], congested);
         }
         return delivered;
+    }
+
+    private static void commit(StorageBatch batch, Executor completeOn) {
+        if (completeOn == null) {
+            batch.submit();
+        } else {
+            batch.commit(completeOn);
+        }
     }
 
     /** Without durable storage: each delivery is handed over as it is chosen. */
@@ -167,7 +176,7 @@ public final class Router {
             if (q.stored()) {
                 batch.removeDelivery(fromClientId, q);
             }
-            batch.commit(Runnable::run); // before the new member can write about it
+            batch.submit(); // before the new member can write about it
         }
         c.subscriber().deliver(next);
         return true;

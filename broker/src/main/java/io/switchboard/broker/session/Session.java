@@ -617,11 +617,9 @@ public final class Session implements Subscriber {
         return services.storage().batch();
     }
 
-    /** Commits a batch nothing waits for (failures are logged by the storage). */
+    /** Submits a batch nothing waits for (failures are logged by the storage). */
     void commit(StorageBatch batch) {
-        if (!batch.isEmpty()) {
-            batch.commit(this::execute);
-        }
+        batch.submit();
     }
 
     /** A batch for what a client will be acknowledged for: null when storage is not durable. */

@@ -57,9 +57,7 @@ public final class SessionRegistry implements Subscribers {
                 expired.deleteSession(id);
             }
         }
-        if (!expired.isEmpty()) {
-            expired.commit(Runnable::run);
-        }
+        expired.submit();
         // Wills due now go once every subscription is back, to every session that should get them.
         all.forEach(Session::publishRestoredWill);
         return restored;

@@ -44,6 +44,12 @@ public interface StorageBatch {
 
     void deleteRetained(String topic);
 
+    /**
+     * Submits the batch when nothing waits for it (the end of a delivery, a session's record): no
+     * stage, nothing completed; a failure is logged by the storage. Ordered with every other batch.
+     */
+    void submit();
+
     /** Whether nothing was added. */
     boolean isEmpty();
 

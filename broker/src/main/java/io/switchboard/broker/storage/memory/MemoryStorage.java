@@ -65,6 +65,10 @@ public final class MemoryStorage implements Storage {
         }
 
         @Override
+        public void submit() {
+        }
+
+        @Override
         public boolean isEmpty() {
             return true;
         }

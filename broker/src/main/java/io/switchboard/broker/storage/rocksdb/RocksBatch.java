@@ -109,6 +109,17 @@ final class RocksBatch implements StorageBatch {
     }
 
     @Override
+    public void submit() {
+        if (committed != null) {
+            return;
+        }
+        committed = DONE;
+        if (!ops.isEmpty()) {
+            storage.submitUnwatched(this);
+        }
+    }
+
+    @Override
     public CompletionStage<Void> commit(Executor completeOn) {
         if (committed != null) {
             return committed;

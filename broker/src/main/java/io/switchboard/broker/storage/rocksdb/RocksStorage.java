@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * log then covers all of them (group commit), so many clients share it and no event loop ever
  * waits for the disk; each batch's stage completes on the caller's event loop after that fsync.
  * {@code periodic} writes without fsync (the log reaches the operating system at once, so a
- * process crash loses nothing) and syncs the log every {@code fsyncIntervalMillis};
+ * process crash loses nothing) and a second thread syncs the log every {@code fsyncIntervalMillis};
  * {@code none} completes each batch at once and writes it in the background.
  *
  * <p>When a write fails (a full disk, an I/O error), the batches in it fail, which refuses what
@@ -89,8 +89,20 @@ public final class RocksStorage implements Storage {
     private final ConcurrentLinkedQueue<RocksBatch> queue = new ConcurrentLinkedQueue<>();
     private volatile boolean writerSleeping;
     private final Thread writer;
-    private final WriteOptions writeOptions;
+    /**
+     * With {@code periodic}: fsyncs the write-ahead log every {@code fsyncIntervalMillis}, while the
+     * writer goes on. ({@code sync} fsyncs in the writer, with the write: batches committed meanwhile
+     * gather into the next group, which is what lets an added delivery and its removal meet in one
+     * group and cancel out; an fsync overlapping the next write measured slower, see durability.md.)
+     */
+    private final Thread syncer;
+    private volatile boolean writerDone;
+    /** Held by the syncer around an fsync and by the writer around reopening the store. */
+    private final Object dbLock = new Object();
     private final WriteOptions noSync = new WriteOptions().setSync(false);
+    private final WriteOptions lastWrite = new WriteOptions().setSync(true);
+    /** How a group is written: with its fsync ({@code sync}) or without. */
+    private final WriteOptions groupWrite;
     private volatile boolean closing;
     private StoredState recovered;
 
@@ -106,7 +118,7 @@ public final class RocksStorage implements Storage {
     private ColumnFamilyHandle messages;
     private ColumnFamilyHandle pubrels;
     private ColumnFamilyHandle retained;
-    private long failures;
+    private volatile long failures;
     private long lastFailureLog;
     private long lastReopen;
 
@@ -115,9 +127,13 @@ public final class RocksStorage implements Storage {
         this.durability = config.durability();
         this.fsyncIntervalMillis = config.fsyncIntervalMillis();
         this.clock = clock;
-        this.writeOptions = new WriteOptions().setSync("sync".equals(durability));
+        this.groupWrite = "sync".equals(durability) ? lastWrite : noSync;
         this.writer = new Thread(this::run, "sb-storage");
         this.writer.setDaemon(true);
+        this.syncer = "periodic".equals(durability) ? new Thread(this::syncLoop, "sb-storage-sync") : null;
+        if (syncer != null) {
+            syncer.setDaemon(true);
+        }
     }
 
     /**
@@ -130,6 +146,9 @@ public final class RocksStorage implements Storage {
         s.openDatabase(true);
         s.recovered = s.readAll();
         s.writer.start();
+        if (s.syncer != null) {
+            s.syncer.start();
+        }
         return s;
     }
 
@@ -205,6 +224,16 @@ public final class RocksStorage implements Storage {
         }
     }
 
+    /** A batch nothing waits for: written in order, no stage to complete. */
+    void submitUnwatched(RocksBatch b) {
+        if (closing) {
+            LOG.warn("Storage: a write after close was dropped");
+            return;
+        }
+        b.result = null;
+        enqueue(b);
+    }
+
     // ---- opening ----
 
     private void openDatabase(boolean first) {
@@ -260,7 +289,7 @@ public final class RocksStorage implements Storage {
         try {
             byte[] v = db.get(meta, FORMAT_KEY);
             if (v == null && fresh) {
-                db.put(meta, writeOptions, FORMAT_KEY, ByteBuffer.allocate(4).putInt(FORMAT_VERSION).array());
+                db.put(meta, lastWrite, FORMAT_KEY, ByteBuffer.allocate(4).putInt(FORMAT_VERSION).array());
                 return;
             }
             if (v == null || v.length != 4) {
@@ -391,7 +420,7 @@ public final class RocksStorage implements Storage {
                 }
             }
             if (cleanup.count() > 0) {
-                db.write(writeOptions, cleanup);
+                db.write(lastWrite, cleanup);
             }
             List<StoredState.StoredSession> all = new ArrayList<>(records.size());
             for (SessionRecord r : records.values()) {
@@ -427,15 +456,11 @@ public final class RocksStorage implements Storage {
     // ---- the writer ----
 
     private void run() {
-        List<RocksBatch> group = new ArrayList<>();
-        boolean periodic = "periodic".equals(durability);
-        long tick = periodic ? Math.min(fsyncIntervalMillis, ALIVE_EVERY_MILLIS) : ALIVE_EVERY_MILLIS;
-        long lastSync = clock.millis();
         long lastAlive = 0;
         boolean stop = false;
         while (!stop) {
-            group.clear();
-            take(group, tick);
+            List<RocksBatch> group = new ArrayList<>();
+            take(group, ALIVE_EVERY_MILLIS);
             if (group.remove(STOP)) {
                 stop = true;
                 for (RocksBatch late; (late = queue.poll()) != null; ) {
@@ -451,14 +476,29 @@ public final class RocksStorage implements Storage {
                     lastAlive = now;
                 }
             }
-            if (periodic && now - lastSync >= fsyncIntervalMillis) {
-                lastSync = now;
-                syncLog();
+        }
+        writerDone = true;
+        if (syncer != null) {
+            LockSupport.unpark(syncer);
+            try {
+                syncer.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
-        closeDatabase();
-        writeOptions.close();
+        synchronized (dbLock) {
+            closeDatabase();
+        }
         noSync.close();
+        lastWrite.close();
+    }
+
+    /** The syncer of {@code periodic}: fsyncs the log every {@code fsyncIntervalMillis} until the writer is done. */
+    private void syncLoop() {
+        while (!writerDone) {
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(fsyncIntervalMillis));
+            syncLog();
+        }
     }
 
     private void write(List<RocksBatch> group, long aliveAt, boolean last) {
@@ -481,7 +521,8 @@ public final class RocksStorage implements Storage {
             if (db == null) {
                 throw new RocksDBException("the store could not be reopened after a failed write");
             }
-            db.write(group.isEmpty() && !last ? noSync : writeOptions, wb);
+            // An empty group is the writer's "alive" mark alone: no fsync for it. The last write syncs.
+            db.write(last ? lastWrite : group.isEmpty() ? noSync : groupWrite, wb);
             if (failures > 0) {
                 LOG.info("Storage: writing to {} works again after {} failed writes", dir, failures);
                 failures = 0;
@@ -583,18 +624,22 @@ public final class RocksStorage implements Storage {
         }
     }
 
-    private void syncLog() {
-        if (db == null) {
-            return;
-        }
-        try {
-            db.syncWal();
-        } catch (RocksDBException e) {
-            failure(e);
+    /** Fsyncs the write-ahead log; returns the failure, or null. */
+    private StorageException syncLog() {
+        synchronized (dbLock) {
+            if (db == null) {
+                return failure(new RocksDBException("the store is not open (a failed write is being recovered)"));
+            }
+            try {
+                db.syncWal();
+                return null;
+            } catch (RocksDBException e) {
+                return failure(e);
+            }
         }
     }
 
-    private StorageException failure(Exception e) {
+    private synchronized StorageException failure(Exception e) {
         String status = e instanceof RocksDBException r && r.getStatus() != null
                 ? r.getStatus().getCodeString() + (r.getStatus().getState() == null ? "" : ": " + r.getStatus().getState())
                 : String.valueOf(e.getMessage());
@@ -618,12 +663,14 @@ public final class RocksStorage implements Storage {
             return;
         }
         lastReopen = now;
-        closeDatabase();
-        try {
-            openDatabase(false);
-        } catch (StorageOpenException e) {
+        synchronized (dbLock) {
             closeDatabase();
-            LOG.debug("Storage: reopening {} failed: {}", dir, e.getMessage());
+            try {
+                openDatabase(false);
+            } catch (StorageOpenException e) {
+                closeDatabase();
+                LOG.debug("Storage: reopening {} failed: {}", dir, e.getMessage());
+            }
         }
     }
 
