@@ -521,8 +521,9 @@ public final class RocksStorage implements Storage {
             if (db == null) {
                 throw new RocksDBException("the store could not be reopened after a failed write");
             }
-            // An empty group is the writer's "alive" mark alone: no fsync for it. The last write syncs.
-            db.write(last ? lastWrite : group.isEmpty() ? noSync : groupWrite, wb);
+            // A group nobody waits for (the "alive" mark, ends of deliveries, session records) needs no
+            // fsync of its own: the next write that is waited for syncs it too. The last write syncs.
+            db.write(last ? lastWrite : awaited(group) ? groupWrite : noSync, wb);
             if (failures > 0) {
                 LOG.info("Storage: writing to {} works again after {} failed writes", dir, failures);
                 failures = 0;
@@ -531,6 +532,16 @@ public final class RocksStorage implements Storage {
             failure = failure(e);
         }
         complete(group, failure);
+    }
+
+    /** Whether a batch of the group has a stage someone waits on. */
+    private static boolean awaited(List<RocksBatch> group) {
+        for (RocksBatch b : group) {
+            if (b.result != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
