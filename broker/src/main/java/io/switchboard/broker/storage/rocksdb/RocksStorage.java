@@ -105,6 +105,8 @@ public final class RocksStorage implements Storage {
     private final WriteOptions groupWrite;
     private volatile boolean closing;
     private StoredState recovered;
+    /** What was read at open, for the log. */
+    private String readSummary;
 
     // Owned by the writer thread once it runs (and reopened by it after a failure).
     private DBOptions dbOptions;
@@ -163,6 +165,10 @@ public final class RocksStorage implements Storage {
 
     @Override
     public StoredState recover() {
+        if (readSummary != null) {
+            LOG.info(readSummary);
+            readSummary = null;
+        }
         StoredState s = recovered;
         recovered = StoredState.EMPTY; // read once: let the memory go
         return s == null ? StoredState.EMPTY : s;
@@ -428,8 +434,9 @@ public final class RocksStorage implements Storage {
                 all.add(new StoredState.StoredSession(r, subs.getOrDefault(id, List.of()),
                         queued.getOrDefault(id, List.of()), pending.getOrDefault(id, Set.of())));
             }
-            LOG.info("Storage: read {} sessions, {} stored messages in {} deliveries, {} retained messages in {} ms",
-                    all.size(), byId.size(), queued.values().stream().mapToInt(List::size).sum(),
+            // Logged by recover(), after the broker's line that says where the data is.
+            readSummary = String.format("Storage: read %d sessions, %d stored messages in %d deliveries, %d retained"
+                    + " messages in %d ms", all.size(), byId.size(), queued.values().stream().mapToInt(List::size).sum(),
                     retainedMessages.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             return new StoredState(lastAlive, all, retainedMessages);
         } catch (RocksDBException e) {
