@@ -107,11 +107,7 @@ final class PublishReceiver {
                     // The first copy's write may still be on its way (the client reconnected meanwhile):
                     // writing the id again completes after it, so PUBREC still means "stored".
                     session.addPendingPubrel(p.packetId(), batch);
-                    c.acks().whenDurable(batch.commit(c.eventLoop()), error -> c.send(error == null
-                            ? new PubrecPacket(p.packetId())
-                            : new PubrecPacket(p.packetId(), ReasonCode.UNSPECIFIED_ERROR,
-                                    c.ackReasonString("the message could not be stored: "
-                                            + StorageException.of(error).getMessage()))));
+                    acknowledgeWhenDurable(c, p, batch.commit(c.eventLoop()), ReasonCode.SUCCESS);
                 }
                 return;
             }

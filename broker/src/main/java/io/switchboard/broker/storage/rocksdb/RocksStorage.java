@@ -16,18 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -39,7 +31,6 @@ import org.rocksdb.InfoLogLevel;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.RocksIterator;
 import org.rocksdb.Status;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
@@ -351,112 +342,19 @@ public final class RocksStorage implements Storage {
     // ---- reading back ----
 
     private StoredState readAll() {
-        long started = System.nanoTime();
-        try (WriteBatch cleanup = new WriteBatch()) {
-            byte[] alive = db.get(meta, ALIVE_KEY);
-            long lastAlive = alive == null ? 0 : ByteBuffer.wrap(alive).getLong();
-            Map<Long, Message> byId = new HashMap<>();
-            long maxId = 0;
-            try (RocksIterator it = db.newIterator(messages)) {
-                for (it.seekToFirst(); it.isValid(); it.next()) {
-                    long id = Records.messageId(it.key());
-                    Message m = decode("message", it.key(), () -> Records.message(it.value()));
-                    m.assignStorageId(() -> id);
-                    byId.put(id, m);
-                    maxId = Math.max(maxId, id);
-                }
-            }
-            ids.set(maxId);
-            List<Message> retainedMessages = new ArrayList<>();
-            try (RocksIterator it = db.newIterator(retained)) {
-                for (it.seekToFirst(); it.isValid(); it.next()) {
-                    retainedMessages.add(decode("retained message", it.key(), () -> Records.message(it.value())));
-                }
-            }
-            Map<String, SessionRecord> records = new LinkedHashMap<>();
-            try (RocksIterator it = db.newIterator(sessions)) {
-                for (it.seekToFirst(); it.isValid(); it.next()) {
-                    String id = new String(it.key(), java.nio.charset.StandardCharsets.UTF_8);
-                    records.put(id, decode("session", it.key(), () -> Records.session(id, it.value())));
-                }
-            }
-            Map<String, List<SubscriptionRecord>> subs = new HashMap<>();
-            try (RocksIterator it = db.newIterator(subscriptions)) {
-                for (it.seekToFirst(); it.isValid(); it.next()) {
-                    String id = Records.clientIdOf(it.key());
-                    if (!records.containsKey(id)) {
-                        cleanup.delete(subscriptions, it.key()); // its session was deleted in the same instant
-                        continue;
-                    }
-                    subs.computeIfAbsent(id, k -> new ArrayList<>())
-                            .add(decode("subscription", it.key(), () -> Records.subscription(it.key(), it.value())));
-                }
-            }
-            Map<String, List<StoredState.StoredDelivery>> queued = new HashMap<>();
-            try (RocksIterator it = db.newIterator(deliveries)) {
-                for (it.seekToFirst(); it.isValid(); it.next()) {
-                    byte[] key = it.key();
-                    String id = Records.clientIdOf(key);
-                    long messageId = Records.rest(key).readLong();
-                    Message m = byId.get(messageId);
-                    if (m == null || !records.containsKey(id)) {
-                        cleanup.delete(deliveries, key); // left behind by a session or message that is gone
-                        continue;
-                    }
-                    Records.Delivery d = decode("delivery", key, () -> Records.delivery(key, it.value(), m));
-                    m.addStoredRefs(1);
-                    queued.computeIfAbsent(id, k -> new ArrayList<>())
-                            .add(new StoredState.StoredDelivery(d.message(), d.packetId(), d.released()));
-                }
-            }
-            for (Map.Entry<Long, Message> e : byId.entrySet()) {
-                if (e.getValue().addStoredRefs(0) == 0) {
-                    cleanup.delete(messages, Records.messageKey(e.getKey())); // no delivery refers to it
-                }
-            }
-            Map<String, Set<Integer>> pending = new HashMap<>();
-            try (RocksIterator it = db.newIterator(pubrels)) {
-                for (it.seekToFirst(); it.isValid(); it.next()) {
-                    String id = Records.clientIdOf(it.key());
-                    if (!records.containsKey(id)) {
-                        cleanup.delete(pubrels, it.key());
-                        continue;
-                    }
-                    pending.computeIfAbsent(id, k -> new LinkedHashSet<>()).add(Records.pubrel(it.key()));
-                }
-            }
-            if (cleanup.count() > 0) {
-                db.write(lastWrite, cleanup);
-            }
-            List<StoredState.StoredSession> all = new ArrayList<>(records.size());
-            for (SessionRecord r : records.values()) {
-                String id = r.clientId();
-                all.add(new StoredState.StoredSession(r, subs.getOrDefault(id, List.of()),
-                        queued.getOrDefault(id, List.of()), pending.getOrDefault(id, Set.of())));
-            }
-            // Logged by recover(), after the broker's line that says where the data is.
-            readSummary = String.format("Storage: read %d sessions, %d stored messages in %d deliveries, %d retained"
-                    + " messages in %d ms", all.size(), byId.size(), queued.values().stream().mapToInt(List::size).sum(),
-                    retainedMessages.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            return new StoredState(lastAlive, all, retainedMessages);
+        StoreReader reader = new StoreReader(db, dir, lastWrite, meta, sessions, subscriptions, deliveries, messages,
+                pubrels, retained);
+        try {
+            StoredState state = reader.read();
+            ids.set(reader.maxId());
+            readSummary = reader.summary(); // logged by recover(), after the line that says where the data is
+            return state;
         } catch (RocksDBException e) {
             closeDatabase();
             throw openFailure(e);
-        }
-    }
-
-    private interface Decoder<T> {
-        T decode();
-    }
-
-    private <T> T decode(String what, byte[] key, Decoder<T> d) {
-        try {
-            return d.decode();
-        } catch (RuntimeException e) {
+        } catch (StorageOpenException e) {
             closeDatabase();
-            throw new StorageOpenException("the data directory " + dir + " is corrupt: a stored " + what
-                    + " cannot be read (" + e.getMessage() + "). Restore it from a backup, or move it away to"
-                    + " start with an empty store.", e);
+            throw e;
         }
     }
 
@@ -511,7 +409,7 @@ public final class RocksStorage implements Storage {
     private void write(List<RocksBatch> group, long aliveAt, boolean last) {
         StorageException failure = null;
         try (WriteBatch wb = new WriteBatch()) {
-            Set<RocksBatch.Op> cancelled = deliveriesDoneWithin(group);
+            Set<RocksBatch.Op> cancelled = Groups.deliveriesDoneWithin(group);
             for (RocksBatch b : group) {
                 for (RocksBatch.Op op : b.ops) {
                     if (cancelled == null || !cancelled.contains(op)) {
@@ -530,7 +428,7 @@ public final class RocksStorage implements Storage {
             }
             // A group nobody waits for (the "alive" mark, ends of deliveries, session records) needs no
             // fsync of its own: the next write that is waited for syncs it too. The last write syncs.
-            db.write(last ? lastWrite : awaited(group) ? groupWrite : noSync, wb);
+            db.write(last ? lastWrite : Groups.awaited(group) ? groupWrite : noSync, wb);
             if (failures > 0) {
                 LOG.info("Storage: writing to {} works again after {} failed writes", dir, failures);
                 failures = 0;
@@ -538,60 +436,7 @@ public final class RocksStorage implements Storage {
         } catch (RocksDBException | RuntimeException e) {
             failure = failure(e);
         }
-        complete(group, failure);
-    }
-
-    /** Whether a batch of the group has a stage someone waits on. */
-    private static boolean awaited(List<RocksBatch> group) {
-        for (RocksBatch b : group) {
-            if (b.result != null) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * The operations of deliveries both added and removed within this group (a subscriber that
-     * acknowledged a message before its write came round): written, they would cancel out, so they
-     * are left out, and so is the message when no other delivery keeps it. Null when there are none.
-     */
-    private static Set<RocksBatch.Op> deliveriesDoneWithin(List<RocksBatch> group) {
-        Map<Object, List<RocksBatch.Op>> added = null;
-        Set<RocksBatch.Op> cancelled = null;
-        for (RocksBatch b : group) {
-            for (RocksBatch.Op op : b.ops) {
-                switch (op.kind()) {
-                    case ADD_DELIVERY -> {
-                        if (added == null) {
-                            added = new IdentityHashMap<>();
-                        }
-                        List<RocksBatch.Op> ops = new ArrayList<>(2);
-                        ops.add(op);
-                        added.put(op.value(), ops); // a delivery is one QueuedMessage object, one session's
-                    }
-                    case UPDATE_DELIVERY -> {
-                        List<RocksBatch.Op> ops = added == null ? null : added.get(op.value());
-                        if (ops != null) {
-                            ops.add(op);
-                        }
-                    }
-                    case REMOVE_DELIVERY -> {
-                        List<RocksBatch.Op> ops = added == null ? null : added.remove(op.value());
-                        if (ops != null) {
-                            if (cancelled == null) {
-                                cancelled = Collections.newSetFromMap(new IdentityHashMap<>());
-                            }
-                            cancelled.addAll(ops);
-                            cancelled.add(op);
-                        }
-                    }
-                    default -> {
-                    }
-                }
-            }
-        }
-        return cancelled;
+        Groups.complete(group, failure);
     }
 
     private void apply(WriteBatch wb, RocksBatch.Op op) throws RocksDBException {
@@ -690,35 +535,6 @@ public final class RocksStorage implements Storage {
                 LOG.debug("Storage: reopening {} failed: {}", dir, e.getMessage());
             }
         }
-    }
-
-    /**
-     * Completes each batch's stage on the executor it was committed with: one task per executor for
-     * the whole group (an event loop then sends all its acknowledgements in one go), in order.
-     */
-    private static void complete(List<RocksBatch> group, StorageException failure) {
-        Map<Executor, List<CompletableFuture<Void>>> byExecutor = new IdentityHashMap<>();
-        for (RocksBatch b : group) {
-            if (b.result != null) { // durability none: completed when committed
-                byExecutor.computeIfAbsent(b.completeOn, e -> new ArrayList<>()).add(b.result);
-            }
-        }
-        byExecutor.forEach((executor, futures) -> {
-            Runnable done = () -> {
-                for (CompletableFuture<Void> f : futures) {
-                    if (failure == null) {
-                        f.complete(null);
-                    } else {
-                        f.completeExceptionally(failure);
-                    }
-                }
-            };
-            try {
-                executor.execute(done);
-            } catch (RejectedExecutionException e) {
-                done.run(); // the loop is shutting down
-            }
-        });
     }
 
     /** Writes and syncs what was committed, records when the broker stopped, and closes the store. */
