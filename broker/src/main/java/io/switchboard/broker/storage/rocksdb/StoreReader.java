@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -80,7 +81,7 @@ final class StoreReader {
             try (RocksIterator it = db.newIterator(messages)) {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     long id = Records.messageId(it.key());
-                    Message m = decode("message", it.key(), () -> Records.message(it.value()));
+                    Message m = decode("message", () -> Records.message(it.value()));
                     m.assignStorageId(() -> id);
                     byId.put(id, m);
                     maxId = Math.max(maxId, id);
@@ -90,14 +91,14 @@ final class StoreReader {
             List<Message> retainedMessages = new ArrayList<>();
             try (RocksIterator it = db.newIterator(retained)) {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
-                    retainedMessages.add(decode("retained message", it.key(), () -> Records.message(it.value())));
+                    retainedMessages.add(decode("retained message", () -> Records.message(it.value())));
                 }
             }
             Map<String, SessionRecord> records = new LinkedHashMap<>();
             try (RocksIterator it = db.newIterator(sessions)) {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     String id = new String(it.key(), StandardCharsets.UTF_8);
-                    records.put(id, decode("session", it.key(), () -> Records.session(id, it.value())));
+                    records.put(id, decode("session", () -> Records.session(id, it.value())));
                 }
             }
             Map<String, List<SubscriptionRecord>> subs = new HashMap<>();
@@ -109,7 +110,7 @@ final class StoreReader {
                         continue;
                     }
                     subs.computeIfAbsent(id, k -> new ArrayList<>())
-                            .add(decode("subscription", it.key(), () -> Records.subscription(it.key(), it.value())));
+                            .add(decode("subscription", () -> Records.subscription(it.key(), it.value())));
                 }
             }
             Map<String, List<StoredState.StoredDelivery>> queued = new HashMap<>();
@@ -123,7 +124,7 @@ final class StoreReader {
                         cleanup.delete(deliveries, key); // left behind by a session or message that is gone
                         continue;
                     }
-                    Records.Delivery d = decode("delivery", key, () -> Records.delivery(key, it.value(), m));
+                    Records.Delivery d = decode("delivery", () -> Records.delivery(key, it.value(), m));
                     m.addStoredRefs(1);
                     queued.computeIfAbsent(id, k -> new ArrayList<>())
                             .add(new StoredState.StoredDelivery(d.message(), d.packetId(), d.released()));
@@ -161,13 +162,10 @@ final class StoreReader {
         }
     }
 
-    private interface Decoder<T> {
-        T decode();
-    }
-
-    private <T> T decode(String what, byte[] key, Decoder<T> d) {
+    /** Decodes a record; one that cannot be decoded means the directory is corrupt. */
+    private <T> T decode(String what, Supplier<T> d) {
         try {
-            return d.decode();
+            return d.get();
         } catch (RuntimeException e) {
             throw new StorageOpenException("the data directory " + dir + " is corrupt: a stored " + what
                     + " cannot be read (" + e.getMessage() + "). Restore it from a backup, or move it away to"
