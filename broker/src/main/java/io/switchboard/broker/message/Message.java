@@ -5,13 +5,15 @@ import io.switchboard.codec.packet.PublishPacket;
 import io.switchboard.codec.packet.Will;
 import io.switchboard.codec.property.Properties;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.LongSupplier;
 
 /**
  * An application message as the broker holds it: immutable and shared by every subscriber, queue
- * and retained slot that refers to it. Besides its content it carries two fields for durable
- * storage, which stores a message once however many sessions hold it: its id there, and how many
- * stored deliveries refer to it (touched only by the storage's writer).
+ * and retained slot that refers to it. Besides its content it carries three fields for durable
+ * storage, which stores a message once however many sessions hold it: its id there, how many
+ * stored deliveries refer to it (touched only by the storage's writer), and a slot the storage uses
+ * to find a write of it still waiting (so that a delivery done before it is written is never written).
  */
 public final class Message {
     private final String topic;
@@ -27,6 +29,10 @@ public final class Message {
             AtomicLongFieldUpdater.newUpdater(Message.class, "storageId");
     /** Stored deliveries referring to it; only the storage's writer thread reads or writes it. */
     private int storedRefs;
+    /** Owned by the storage implementation: a pending write of this message, or null. */
+    private volatile Object pendingWrite;
+    private static final AtomicReferenceFieldUpdater<Message, Object> PENDING_WRITE =
+            AtomicReferenceFieldUpdater.newUpdater(Message.class, Object.class, "pendingWrite");
 
     /**
      * @param properties only the properties forwarded unchanged to subscribers (Payload Format
@@ -86,6 +92,16 @@ public final class Message {
         }
         STORAGE_ID.compareAndSet(this, 0, next.getAsLong());
         return storageId;
+    }
+
+    /** The storage's pending write of this message, or null (see {@link #casPendingWrite}). */
+    public Object pendingWrite() {
+        return pendingWrite;
+    }
+
+    /** Sets the storage's pending write from {@code expected} to {@code write}, atomically; whether it did. */
+    public boolean casPendingWrite(Object expected, Object write) {
+        return PENDING_WRITE.compareAndSet(this, expected, write);
     }
 
     /** Changes the count of stored deliveries by {@code delta} and returns the new count (storage writer only). */

@@ -54,7 +54,8 @@ import java.util.stream.Stream;
  * PUBLISHes unacknowledged (a new one for each PUBACK). The time from writing a PUBLISH to reading
  * its PUBACK is its latency. After a warm-up, the PUBACKs read in a fixed measured time are counted
  * and their latencies taken. Meanwhile the broker's CPU time by thread and its disk writes are read
- * from /proc, and, with perf, the storage thread's fsyncs are counted and timed.
+ * from /proc, and, with {@code --fsync-trace} (which slows the storage thread down), its fsyncs are
+ * counted and timed with perf.
  *
  * <p><b>Start-up.</b> A RocksDB store is filled with M QoS 1 messages queued for S offline
  * persistent sessions (M / S each), the broker stopped cleanly (SIGTERM), then started again on that
@@ -741,7 +742,7 @@ public final class DurabilityCost {
                         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 return new FsyncTrace(p, output, seconds);
             } catch (IOException e) {
-                System.out.println("  (perf not available: fsyncs not counted; --no-perf hides this)");
+                System.out.println("  (perf not available: fsyncs not counted)");
                 return null;
             }
         }

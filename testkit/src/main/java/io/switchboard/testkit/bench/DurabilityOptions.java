@@ -44,7 +44,9 @@ record DurabilityOptions(List<Mode> modes, List<Integer> publishers, int window,
               --syscalls             also summarize every system call of the broker by thread with
                                      perf trace -s during each measured part, into OUT/syscalls-CELL.txt
                                      (slows the broker down noticeably: for profiling only)
-              --no-perf              do not count the storage thread's fsyncs with perf trace
+              --fsync-trace          count and time the storage thread's fsyncs with perf trace during
+                                     each measured part (a profile: tracing makes every system call of
+                                     that thread slower, which cost sync a fifth of its throughput)
               --quiet S              before each measurement, wait up to S seconds for the other
                                      processes of the machine to use less than 0.25 cores (default 180;
                                      0: do not wait). Their CPU time is reported either way
@@ -72,7 +74,7 @@ record DurabilityOptions(List<Mode> modes, List<Integer> publishers, int window,
         Path out = Path.of("target/durability-cost");
         Path data = null;
         boolean jfr = false;
-        boolean perf = true;
+        boolean perf = false;
         boolean syscalls = false;
         try {
             for (int i = 0; i < args.length; i++) {
@@ -84,7 +86,7 @@ record DurabilityOptions(List<Mode> modes, List<Integer> publishers, int window,
                     }
                     case "--no-kill" -> kill = false;
                     case "--jfr" -> jfr = true;
-                    case "--no-perf" -> perf = false;
+                    case "--fsync-trace" -> perf = true;
                     case "--syscalls" -> syscalls = true;
                     default -> {
                         if (i + 1 >= args.length) {

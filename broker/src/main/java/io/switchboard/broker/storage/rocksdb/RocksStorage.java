@@ -1,5 +1,6 @@
 package io.switchboard.broker.storage.rocksdb;
 
+import io.netty.util.internal.PlatformDependent;
 import io.switchboard.broker.config.StorageConfig;
 import io.switchboard.broker.message.Message;
 import io.switchboard.broker.message.QueuedMessage;
@@ -17,9 +18,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -77,7 +78,12 @@ public final class RocksStorage implements Storage {
      * Batches committed and not yet written. Lock-free: event loops add to it and must never wait
      * for a lock the writer holds; the writer sleeps when it is empty and is woken by the next add.
      */
-    private final ConcurrentLinkedQueue<RocksBatch> queue = new ConcurrentLinkedQueue<>();
+    /**
+     * Batches waiting for the writer, which alone takes them. A multi-producer single-consumer array
+     * queue: the event loops' offers showed in their profile with a ConcurrentLinkedQueue (a node
+     * allocated and a contended tail per offer).
+     */
+    private final Queue<RocksBatch> queue = PlatformDependent.newMpscQueue();
     private volatile boolean writerSleeping;
     private final Thread writer;
     /**
@@ -92,8 +98,8 @@ public final class RocksStorage implements Storage {
     private final Object dbLock = new Object();
     private final WriteOptions noSync = new WriteOptions().setSync(false);
     private final WriteOptions lastWrite = new WriteOptions().setSync(true);
-    /** How a group is written: with its fsync ({@code sync}) or without. */
-    private final WriteOptions groupWrite;
+    /** Whether a group someone waits for is written with its fsync ({@code sync}). */
+    private final boolean syncAwaited;
     private volatile boolean closing;
     private StoredState recovered;
     /** What was read at open, for the log. */
@@ -114,13 +120,15 @@ public final class RocksStorage implements Storage {
     private volatile long failures;
     private long lastFailureLog;
     private long lastReopen;
+    /** Whether a write went without fsync since the last one (writer thread only). */
+    private boolean unsynced;
 
     private RocksStorage(StorageConfig config, Clock clock) {
         this.dir = Path.of(config.dataDir()).toAbsolutePath().normalize();
         this.durability = config.durability();
         this.fsyncIntervalMillis = config.fsyncIntervalMillis();
         this.clock = clock;
-        this.groupWrite = "sync".equals(durability) ? lastWrite : noSync;
+        this.syncAwaited = "sync".equals(durability);
         this.writer = new Thread(this::run, "sb-storage");
         this.writer.setDaemon(true);
         this.syncer = "periodic".equals(durability) ? new Thread(this::syncLoop, "sb-storage-sync") : null;
@@ -243,7 +251,10 @@ public final class RocksStorage implements Storage {
         }
         dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL).setKeepLogFileNum(2).setMaxTotalWalSize(64L << 20)
-                .setDbWriteBufferSize(64L << 20).setMaxBackgroundJobs(2);
+                .setDbWriteBufferSize(64L << 20).setMaxBackgroundJobs(2)
+                // Reused log files are overwritten in place: their fdatasync need not update the inode,
+                // which makes the fsync of a small write about a third quicker on ext4.
+                .setRecycleLogFileNum(4);
         familyOptions = new ColumnFamilyOptions().setWriteBufferSize(16L << 20);
         List<String> names = new ArrayList<>();
         names.add("default");
@@ -414,11 +425,29 @@ public final class RocksStorage implements Storage {
                 for (RocksBatch.Op op : b.ops) {
                     if (cancelled == null || !cancelled.contains(op)) {
                         apply(wb, op);
+                    } else if (op.kind() == RocksBatch.Kind.ADD_DELIVERY) {
+                        ((QueuedMessage) op.value()).message().casPendingWrite(op, null);
                     }
                 }
             }
             if (aliveAt != 0) {
                 wb.put(meta, ALIVE_KEY, ByteBuffer.allocate(8).putLong(aliveAt).array());
+            }
+            // A group nobody waits for (the "alive" mark, ends of deliveries, session records) needs no
+            // fsync of its own: the next write that is waited for syncs it too. The last write syncs.
+            boolean sync = last || (syncAwaited && Groups.awaited(group));
+            if (wb.count() == 0) {
+                // Everything in it was cancelled out: nothing to write, and an fsync only for earlier writes.
+                if (sync && unsynced) {
+                    StorageException e = syncLog();
+                    if (e != null) {
+                        failure = e;
+                    } else {
+                        unsynced = false;
+                    }
+                }
+                Groups.complete(group, failure);
+                return;
             }
             if (db == null || failures > 0) {
                 reopenAfterFailure();
@@ -426,9 +455,8 @@ public final class RocksStorage implements Storage {
             if (db == null) {
                 throw new RocksDBException("the store could not be reopened after a failed write");
             }
-            // A group nobody waits for (the "alive" mark, ends of deliveries, session records) needs no
-            // fsync of its own: the next write that is waited for syncs it too. The last write syncs.
-            db.write(last ? lastWrite : Groups.awaited(group) ? groupWrite : noSync, wb);
+            db.write(sync ? lastWrite : noSync, wb);
+            unsynced = !sync;
             if (failures > 0) {
                 LOG.info("Storage: writing to {} works again after {} failed writes", dir, failures);
                 failures = 0;
@@ -459,12 +487,19 @@ public final class RocksStorage implements Storage {
             case ADD_DELIVERY -> {
                 QueuedMessage q = (QueuedMessage) op.value();
                 Message m = q.message();
+                m.casPendingWrite(op, null);
+                if (!op.take()) {
+                    return; // done with before its turn came: never written, and neither is its removal
+                }
                 if (m.addStoredRefs(1) == 1) {
                     wb.put(messages, Records.messageKey(m.storageId()), Records.message(m)); // stored once
                 }
                 wb.put(deliveries, Records.deliveryKey(id, m.storageId(), q.sharedFilter()), Records.delivery(q, 0, false));
             }
             case UPDATE_DELIVERY -> {
+                if (op.moot()) {
+                    return;
+                }
                 QueuedMessage q = (QueuedMessage) op.value();
                 wb.put(deliveries, Records.deliveryKey(id, q.message().storageId(), q.sharedFilter()),
                         Records.delivery(q, op.packetId(), op.released()));

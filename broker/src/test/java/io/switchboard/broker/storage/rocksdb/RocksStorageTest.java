@@ -173,6 +173,73 @@ class RocksStorageTest {
     }
 
     @Test
+    void aDeliveryRemovedBeforeTheWriterTookItsAdditionIsNeverWritten() throws Exception {
+        Message once = message("t", "one subscriber");
+        Message twice = message("t", "two subscribers");
+        try (RocksStorage s = open("sync")) {
+            StorageBatch sessions = s.batch();
+            sessions.putSession(new SessionRecord("a", 600, 0, null, null, null));
+            sessions.putSession(new SessionRecord("b", 600, 0, null, null, null));
+            commit(sessions);
+            // The publisher's batch, still on its event loop (not yet committed, so not yet taken).
+            StorageBatch publisher = s.batch();
+            QueuedMessage toA = new QueuedMessage(once, 1, false, List.of(), null, true);
+            QueuedMessage twiceToA = new QueuedMessage(twice, 1, false, List.of(), null, true);
+            QueuedMessage twiceToB = new QueuedMessage(twice, 1, false, List.of(), null, true);
+            publisher.addDelivery("a", toA);
+            publisher.addDelivery("a", twiceToA);
+            publisher.addDelivery("b", twiceToB);
+            // The subscribers acknowledge: A's first delivery cancels its pending addition (its batch
+            // has nothing to write); B's is not the message's first pending addition, so it is written.
+            StorageBatch ackA = s.batch();
+            ackA.removeDelivery("a", toA);
+            assertThat(ackA.isEmpty()).isTrue();
+            StorageBatch ackB = s.batch();
+            ackB.removeDelivery("b", twiceToB);
+            assertThat(ackB.isEmpty()).isFalse();
+            // A removal for another session's delivery of the same message cancels nothing.
+            StorageBatch other = s.batch();
+            other.removeDelivery("b", twiceToA);
+            assertThat(other.isEmpty()).isFalse();
+            commit(publisher);
+            commit(ackA);
+            commit(ackB);
+        }
+        // Left: A's delivery of the second message, and that message once.
+        assertThat(keyCounts()).containsEntry("messages", 1).containsEntry("deliveries", 1);
+        try (RocksStorage s = open("sync")) {
+            StoredState state = s.recover();
+            assertThat(state.sessions()).filteredOn(ss -> ss.record().clientId().equals("a"))
+                    .flatExtracting(StoredState.StoredSession::deliveries)
+                    .extracting(d -> d.message().message().payload().toUtf8String()).containsExactly("two subscribers");
+            // Written once the writer took it: its removal is written too.
+            StorageBatch b = s.batch();
+            StoredState.StoredSession a = state.sessions().stream().filter(ss -> ss.record().clientId().equals("a"))
+                    .findFirst().orElseThrow();
+            b.removeDelivery("a", a.deliveries().get(0).message());
+            assertThat(b.isEmpty()).isFalse();
+            commit(b);
+        }
+        assertThat(keyCounts()).containsEntry("messages", 0).containsEntry("deliveries", 0);
+    }
+
+    @Test
+    void aDeliveryRemovedAfterItsAdditionWasWrittenIsRemoved() throws Exception {
+        try (RocksStorage s = open("sync")) {
+            StorageBatch b = s.batch();
+            b.putSession(new SessionRecord("a", 600, 0, null, null, null));
+            QueuedMessage q = new QueuedMessage(message("t", "written"), 1, false, List.of(), null, true);
+            b.addDelivery("a", q);
+            commit(b); // durable: the writer took the addition
+            StorageBatch ack = s.batch();
+            ack.removeDelivery("a", q);
+            assertThat(ack.isEmpty()).isFalse();
+            commit(ack);
+        }
+        assertThat(keyCounts()).containsEntry("messages", 0).containsEntry("deliveries", 0);
+    }
+
+    @Test
     void whatNothingRefersToIsDeletedWhenReadBack() throws Exception {
         try (RocksStorage s = open("sync")) {
             StorageBatch b = s.batch();
