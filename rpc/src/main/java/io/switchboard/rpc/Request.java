@@ -1,0 +1,98 @@
+package io.switchboard.rpc;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A request as a responder's handler sees it: topic, payload, properties, and its deadline with a
+ * cancellation signal that fires when the deadline passes (the caller has given up) or the client
+ * closes.
+ */
+public final class Request {
+    private final String topic;
+    private final byte[] payload;
+    private final String contentType;
+    private final List<UserProperty> userProperties;
+    private final String responseTopic;
+    private final byte[] correlationData;
+    private final Instant deadline;
+    final CompletableFuture<Void> cancelled = new CompletableFuture<>();
+
+    Request(String topic, byte[] payload, String contentType, List<UserProperty> userProperties, String responseTopic,
+            byte[] correlationData, Instant deadline) {
+        this.topic = topic;
+        this.payload = payload;
+        this.contentType = contentType;
+        this.userProperties = userProperties;
+        this.responseTopic = responseTopic;
+        this.correlationData = correlationData;
+        this.deadline = deadline;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    /** The payload; a copy. */
+    public byte[] payload() {
+        return payload.clone();
+    }
+
+    public String payloadAsString() {
+        return new String(payload, StandardCharsets.UTF_8);
+    }
+
+    /** The payload read as JSON into {@code type}. */
+    public <T> T json(Class<T> type) {
+        return Json.read(payload, type);
+    }
+
+    public Optional<String> contentType() {
+        return Optional.ofNullable(contentType);
+    }
+
+    public List<UserProperty> userProperties() {
+        return userProperties;
+    }
+
+    /** The first user property called {@code name}. */
+    public Optional<String> userProperty(String name) {
+        return Wire.first(userProperties, name);
+    }
+
+    /** Where the reply goes. */
+    public String responseTopic() {
+        return responseTopic;
+    }
+
+    /** The caller's Correlation Data (copied into the reply); a copy, empty when there was none. */
+    public byte[] correlationData() {
+        return correlationData == null ? new byte[0] : correlationData.clone();
+    }
+
+    /**
+     * When the caller stops waiting: the time of receipt plus the request's Message Expiry
+     * Interval as the broker forwarded it (the time left). Empty when the request has no expiry.
+     */
+    public Optional<Instant> deadline() {
+        return Optional.ofNullable(deadline);
+    }
+
+    /** Whether the deadline has passed or the client was closed: a reply would no longer be read. */
+    public boolean isCancelled() {
+        return cancelled.isDone();
+    }
+
+    /** Completes when the request is cancelled (see {@link #isCancelled()}). */
+    public CompletionStage<Void> onCancel() {
+        return cancelled.minimalCompletionStage();
+    }
+
+    byte[] rawCorrelationData() {
+        return correlationData;
+    }
+}

@@ -1,0 +1,304 @@
+package io.switchboard.rpc;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Request/response over MQTT 5 on any broker: one connection, one reply subscription (made and
+ * acknowledged before {@link #connect} returns, so before the first request), any number of calls
+ * and services.
+ *
+ * <pre>{@code
+ * try (RpcClient rpc = RpcClient.builder().host("localhost").port(1883).connect()) {
+ *     Reply r = rpc.callBlocking("devices/door-7/unlock", "{}".getBytes(), CallOptions.defaults());
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Replies are matched by Correlation Data only; see docs/rpc.md for the wire format.
+ */
+public final class RpcClient implements AutoCloseable {
+    /** Where replies go when the broker gives no Response Information: {@value}{@code <random>}. */
+    public static final String DEFAULT_REPLY_PREFIX = "rpc/reply/";
+
+    private final Mqtt5AsyncClient mqtt;
+    private final ScheduledThreadPoolExecutor timer;
+    private final String clientId;
+    private final String replyTopic;
+    private final Calls calls;
+    private final Services services;
+    private volatile boolean closed;
+
+    private RpcClient(Mqtt5AsyncClient mqtt, ScheduledThreadPoolExecutor timer, String clientId, String replyTopic) {
+        this.mqtt = mqtt;
+        this.timer = timer;
+        this.clientId = clientId;
+        this.replyTopic = replyTopic;
+        this.calls = new Calls(mqtt, timer, replyTopic);
+        this.services = new Services(mqtt, timer, clientId);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Calls with the default options (timeout 10 s, QoS 1). */
+    public CompletableFuture<Reply> call(String topic, byte[] payload) {
+        return call(topic, payload, CallOptions.defaults());
+    }
+
+    /**
+     * Publishes a request to {@code topic} and completes with its reply, or exceptionally with an
+     * {@link RpcException} subtype saying why not. Cancelling the future forgets the call.
+     */
+    public CompletableFuture<Reply> call(String topic, byte[] payload, CallOptions options) {
+        Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(options, "options");
+        if (closed) {
+            return CompletableFuture.failedFuture(new RpcCancelledException("the RPC client is closed"));
+        }
+        return calls.call(topic, payload, options);
+    }
+
+    /** {@link #call} and wait; throws the {@link RpcException} the call failed with. */
+    public Reply callBlocking(String topic, byte[] payload, CallOptions options) {
+        CompletableFuture<Reply> f = call(topic, payload, options);
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            f.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new RpcCancelledException("interrupted while waiting for the reply from " + topic);
+        } catch (ExecutionException e) {
+            throw unwrap(e.getCause());
+        }
+    }
+
+    /** Sends {@code request} as JSON (content type application/json) and reads the reply's JSON as {@code type}. */
+    public <T> CompletableFuture<T> callJson(String topic, Object request, Class<T> type, CallOptions options) {
+        CallOptions o = options.contentType() == null ? options.withContentType(Json.CONTENT_TYPE) : options;
+        return call(topic, Json.write(request), o).thenApply(r -> r.json(type));
+    }
+
+    /** Serves {@code filter} with a handler that may block (run on the service's worker threads). */
+    public Service serve(String filter, RequestHandler handler) {
+        return serve(filter, handler, ServeOptions.defaults());
+    }
+
+    public Service serve(String filter, RequestHandler handler, ServeOptions options) {
+        Objects.requireNonNull(handler, "handler");
+        return serveAsync(filter, request -> {
+            try {
+                return CompletableFuture.completedFuture(handler.handle(request));
+            } catch (Exception e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }, options);
+    }
+
+    /** Serves {@code filter} with a handler that answers through a completion stage. */
+    public Service serveAsync(String filter, AsyncRequestHandler handler, ServeOptions options) {
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(options, "options");
+        if (closed) {
+            throw new RpcCancelledException("the RPC client is closed");
+        }
+        return services.serve(filter, handler, options);
+    }
+
+    /** The topic this client's replies come on. */
+    public String replyTopic() {
+        return replyTopic;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public RpcStats stats() {
+        return new RpcStats(calls.pendingCount(), timer.getQueue().size(), services.count(), calls.calls.sum(),
+                calls.replies.sum(), calls.dropped.sum(), calls.timeouts.sum(), calls.noResponders.sum(),
+                calls.responderErrors.sum(), calls.connectionLosses.sum(), services.requests.sum(),
+                services.duplicates.sum(), services.expired.sum());
+    }
+
+    /** Fails the calls still waiting ({@link RpcCancelledException}), stops the services, disconnects. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        calls.cancelAll("the RPC client was closed");
+        services.closeAll();
+        try {
+            mqtt.disconnect().get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // already disconnected
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    private static RpcException unwrap(Throwable e) {
+        Throwable t = e;
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof RpcException r) {
+            return r;
+        }
+        if (t instanceof java.util.concurrent.CancellationException) {
+            return new RpcCancelledException("the call was cancelled");
+        }
+        return new RpcException(t.toString(), t);
+    }
+
+    /** Where and how to connect. */
+    public static final class Builder {
+        private String host = "localhost";
+        private int port = 1883;
+        private String clientId;
+        private String username;
+        private byte[] password;
+        private String replyTopic;
+        private boolean reconnect = true;
+
+        private Builder() {
+        }
+
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        public Builder port(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port " + port + ": allowed 1..65535");
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The MQTT client id; a random one ({@code rpc-<hex>}) unless set. */
+        public Builder clientId(String clientId) {
+            this.clientId = clientId;
+            return this;
+        }
+
+        public Builder credentials(String username, String password) {
+            this.username = username;
+            this.password = password == null ? null : password.getBytes(StandardCharsets.UTF_8);
+            return this;
+        }
+
+        /**
+         * The topic replies come on, instead of one under the broker's Response Information (or
+         * {@value #DEFAULT_REPLY_PREFIX}{@code <random>} when the broker gives none). Must be a topic
+         * name this client may subscribe to and responders may publish to.
+         */
+        public Builder replyTopic(String replyTopic) {
+            Wire.checkTopicName(replyTopic);
+            this.replyTopic = replyTopic;
+            return this;
+        }
+
+        /** Whether to reconnect by itself after a lost connection (default true). */
+        public Builder automaticReconnect(boolean reconnect) {
+            this.reconnect = reconnect;
+            return this;
+        }
+
+        /** Connects, subscribes to the reply topic and waits for both acknowledgements (30 s at most). */
+        public RpcClient connect() {
+            try {
+                return connectAsync().get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RpcCancelledException("interrupted while connecting to " + host + ":" + port);
+            } catch (ExecutionException e) {
+                throw unwrap(e.getCause());
+            } catch (TimeoutException e) {
+                throw new ConnectionLostException("no answer from " + host + ":" + port + " within 30 s", e);
+            }
+        }
+
+        public CompletableFuture<RpcClient> connectAsync() {
+            String id = clientId != null ? clientId : "rpc-" + HexFormat.of().formatHex(random(8));
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "sb-rpc-timer-" + id);
+                t.setDaemon(true);
+                return t;
+            });
+            timer.setRemoveOnCancelPolicy(true); // a cancelled deadline leaves nothing queued
+            RpcClient[] self = new RpcClient[1];
+            Mqtt5ClientBuilder b = MqttClient.builder().useMqttVersion5().identifier(id).serverHost(host).serverPort(port)
+                    .addDisconnectedListener(ctx -> {
+                        RpcClient c = self[0];
+                        if (c != null && !c.closed) {
+                            c.calls.connectionLost(ctx.getCause());
+                        }
+                    });
+            if (reconnect) {
+                b = b.automaticReconnectWithDefaultConfig();
+            }
+            Mqtt5AsyncClient mqtt = b.buildAsync();
+            var connect = mqtt.connectWith().cleanStart(true).restrictions().requestResponseInformation(true)
+                    .applyRestrictions();
+            if (username != null) {
+                connect = connect.simpleAuth().username(username).password(password == null ? new byte[0] : password)
+                        .applySimpleAuth();
+            }
+            return connect.send().thenCompose((Mqtt5ConnAck ack) -> {
+                String topic = replyTopic != null ? replyTopic : ack.getResponseInformation()
+                        .map(info -> trimSlash(info.toString()) + "/rpc")
+                        .orElse(DEFAULT_REPLY_PREFIX + HexFormat.of().formatHex(random(12)));
+                RpcClient client = new RpcClient(mqtt, timer, id, topic);
+                self[0] = client;
+                return mqtt.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).callback(client.calls::onReply)
+                        .send().thenApply((Mqtt5SubAck suback) -> {
+                            if (suback.getReasonCodes().get(0).isError()) {
+                                client.close();
+                                throw new RpcException("the broker refused the subscription to the reply topic " + topic
+                                        + ": " + suback.getReasonCodes().get(0));
+                            }
+                            return client;
+                        });
+            }).whenComplete((c, e) -> {
+                if (e != null) {
+                    timer.shutdownNow();
+                    mqtt.disconnect();
+                }
+            }).exceptionallyCompose(e -> {
+                Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                return CompletableFuture.failedFuture(t instanceof RpcException ? t
+                        : new ConnectionLostException("cannot connect to " + host + ":" + port + ": " + t.getMessage(), t));
+            });
+        }
+
+        private static String trimSlash(String s) {
+            return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+        }
+
+        private static byte[] random(int n) {
+            byte[] b = new byte[n];
+            new SecureRandom().nextBytes(b);
+            return b;
+        }
+    }
+}

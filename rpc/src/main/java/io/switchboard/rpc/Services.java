@@ -1,0 +1,250 @@
+package io.switchboard.rpc;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
+import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The responder's side: each service is a subscription whose requests run on its own worker
+ * threads; every request gets exactly one reply (success, empty, or error), unless its deadline
+ * passed first.
+ */
+final class Services {
+    private static final Logger LOG = LoggerFactory.getLogger(Services.class);
+    private static final long SUBSCRIBE_TIMEOUT_SECONDS = 30;
+
+    private final Mqtt5AsyncClient mqtt;
+    private final ScheduledExecutorService timer;
+    private final String clientId;
+    private final Set<Served> served = ConcurrentHashMap.newKeySet();
+    final LongAdder requests = new LongAdder();
+    final LongAdder duplicates = new LongAdder();
+    final LongAdder expired = new LongAdder();
+    final LongAdder notRequests = new LongAdder();
+
+    Services(Mqtt5AsyncClient mqtt, ScheduledExecutorService timer, String clientId) {
+        this.mqtt = mqtt;
+        this.timer = timer;
+        this.clientId = clientId;
+    }
+
+    int count() {
+        return served.size();
+    }
+
+    Service serve(String filter, AsyncRequestHandler handler, ServeOptions options) {
+        if (filter == null || filter.isEmpty()) {
+            throw new IllegalArgumentException("filter: must not be empty");
+        }
+        String subscription = options.group() == null ? filter : "$share/" + options.group() + "/" + filter;
+        Served s = new Served(subscription, handler, options);
+        served.add(s);
+        CompletableFuture<Mqtt5SubAck> subscribed = mqtt.subscribeWith().topicFilter(subscription)
+                .qos(MqttQos.fromCode(options.qos())).callback(s::onRequest).manualAcknowledgement(true).send();
+        Mqtt5SubAck ack;
+        try {
+            ack = subscribed.get(SUBSCRIBE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            s.stop();
+            throw new RpcException("interrupted while subscribing to " + subscription);
+        } catch (ExecutionException | TimeoutException e) {
+            s.stop();
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new ConnectionLostException("could not subscribe to " + subscription + ": " + cause.getMessage(), cause);
+        }
+        Mqtt5SubAckReasonCode code = ack.getReasonCodes().get(0);
+        if (code.isError()) {
+            s.stop();
+            throw new RpcException(String.format("the broker refused the subscription to %s: 0x%02X %s%s", subscription,
+                    code.getCode(), code.name(), ack.getReasonString().map(r -> " (" + r + ")").orElse("")));
+        }
+        return s;
+    }
+
+    void closeAll() {
+        for (Served s : List.copyOf(served)) {
+            s.stop();
+        }
+    }
+
+    /** One subscription and its workers. */
+    private final class Served implements Service {
+        private final String subscription;
+        private final AsyncRequestHandler handler;
+        private final ThreadPoolExecutor workers;
+        private final Map<Object, CompletableFuture<Response>> recent;
+        private final int cacheSize;
+
+        Served(String subscription, AsyncRequestHandler handler, ServeOptions options) {
+            this.subscription = subscription;
+            this.handler = handler;
+            AtomicInteger n = new AtomicInteger();
+            this.workers = new ThreadPoolExecutor(options.concurrency(), options.concurrency(), 30, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), r -> {
+                        Thread t = new Thread(r, "sb-rpc-serve-" + clientId + "-" + n.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+            this.workers.allowCoreThreadTimeOut(true);
+            this.cacheSize = options.duplicateCacheSize();
+            this.recent = cacheSize == 0 ? null : new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Object, CompletableFuture<Response>> eldest) {
+                    return size() > cacheSize;
+                }
+            };
+        }
+
+        @Override
+        public String subscription() {
+            return subscription;
+        }
+
+        void onRequest(Mqtt5Publish publish) {
+            if (publish.getResponseTopic().isEmpty()) {
+                notRequests.increment(); // an ordinary message: nothing to answer
+                publish.acknowledge();
+                return;
+            }
+            byte[] correlation = publish.getCorrelationData().map(Services::bytes).orElse(null);
+            Instant deadline = publish.getMessageExpiryInterval().isPresent()
+                    ? Instant.now().plusSeconds(publish.getMessageExpiryInterval().getAsLong()) : null;
+            Request request = new Request(publish.getTopic().toString(), publish.getPayloadAsBytes(),
+                    publish.getContentType().map(Object::toString).orElse(null), Wire.from(publish.getUserProperties()),
+                    publish.getResponseTopic().get().toString(), correlation, deadline);
+            CompletableFuture<Response> first = null;
+            CompletableFuture<Response> result = new CompletableFuture<>();
+            if (recent != null && correlation != null) {
+                Object key = List.of(request.responseTopic(), ByteBuffer.wrap(correlation));
+                synchronized (recent) {
+                    first = recent.putIfAbsent(key, result);
+                }
+            }
+            if (first != null) {
+                duplicates.increment(); // seen before (a redelivery): the same reply, the handler not run again
+                first.whenComplete((r, e) -> reply(publish, request, r, e));
+                return;
+            }
+            ScheduledFuture<?> cancel = deadline == null ? null : timer.schedule(() -> request.cancelled.complete(null),
+                    Math.max(0, deadline.toEpochMilli() - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+            result.whenComplete((r, e) -> {
+                if (cancel != null) {
+                    cancel.cancel(false);
+                }
+                reply(publish, request, r, e);
+            });
+            try {
+                workers.execute(() -> run(request, result));
+            } catch (RuntimeException e) { // stopped meanwhile
+                result.completeExceptionally(new RpcCancelledException("the service was closed"));
+            }
+        }
+
+        private void run(Request request, CompletableFuture<Response> result) {
+            requests.increment();
+            try {
+                CompletionStage<Response> stage = handler.handle(request);
+                if (stage == null) {
+                    result.complete(null);
+                } else {
+                    stage.whenComplete((r, e) -> {
+                        if (e != null) {
+                            result.completeExceptionally(e);
+                        } else {
+                            result.complete(r);
+                        }
+                    });
+                }
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        }
+
+        private void reply(Mqtt5Publish publish, Request request, Response response, Throwable error) {
+            try {
+                if (request.deadline().isPresent() && Instant.now().isAfter(request.deadline().get())) {
+                    expired.increment(); // the caller has stopped waiting: a reply would only be dropped
+                    return;
+                }
+                Response out = error != null ? errorReply(error) : response == null ? Response.empty() : response;
+                List<UserProperty> properties = new ArrayList<>(out.userProperties());
+                if (out.isError()) {
+                    properties.add(new UserProperty(RpcHeaders.STATUS, RpcHeaders.ERROR));
+                    properties.add(new UserProperty(RpcHeaders.CODE, out.errorCode()));
+                    properties.add(new UserProperty(RpcHeaders.MESSAGE, out.errorMessage()));
+                } else {
+                    properties.add(new UserProperty(RpcHeaders.STATUS, RpcHeaders.OK));
+                }
+                mqtt.publishWith().topic(request.responseTopic()).qos(publish.getQos()).payload(out.payload())
+                        .correlationData(request.rawCorrelationData()).contentType(out.contentType())
+                        .userProperties(Wire.to(properties)).send().whenComplete((r, e) -> {
+                            if (e != null) {
+                                LOG.debug("RPC: the reply to {} was not sent: {}", request.responseTopic(), e.toString());
+                            }
+                        });
+            } catch (RuntimeException e) {
+                LOG.warn("RPC: cannot reply to a request on {} (response topic '{}'): {}", request.topic(),
+                        request.responseTopic(), e.getMessage());
+            } finally {
+                publish.acknowledge();
+                request.cancelled.complete(null);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (served.remove(this)) {
+                mqtt.unsubscribeWith().topicFilter(subscription).send();
+                workers.shutdown();
+            }
+        }
+
+        void stop() {
+            served.remove(this);
+            workers.shutdownNow();
+        }
+    }
+
+    private static Response errorReply(Throwable error) {
+        Throwable e = error;
+        while (e instanceof CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        if (e instanceof ResponderException r) {
+            return Response.error(r.code(), r.errorMessage());
+        }
+        String message = e.getMessage();
+        return Response.error(RpcHeaders.HANDLER_ERROR, e.getClass().getSimpleName() + (message == null ? "" : ": " + message));
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+}

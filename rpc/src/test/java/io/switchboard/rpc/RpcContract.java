@@ -1,0 +1,249 @@
+package io.switchboard.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the RPC library does on any MQTT 5 broker: run once against Switchboard and once against
+ * Mosquitto (subclasses), with the HiveMQ client underneath and real brokers on loopback ports.
+ */
+abstract class RpcContract {
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    abstract String host();
+
+    abstract int port();
+
+    RpcClient client() {
+        RpcClient c = RpcClient.builder().host(host()).port(port()).connect();
+        open.add(c);
+        return c;
+    }
+
+    /** A plain MQTT 5 client, for what the library would never send. */
+    Mqtt5BlockingClient raw(String id) {
+        Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier(id).serverHost(host())
+                .serverPort(port()).buildBlocking();
+        c.connect();
+        open.add(() -> {
+            if (c.getState().isConnected()) {
+                c.disconnect();
+            }
+        });
+        return c;
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+        open.clear();
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Nothing left behind: no waiting call, no timer. */
+    static void assertIdle(RpcClient c) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(c.stats().pendingCalls()).as("pending calls").isZero();
+            assertThat(c.stats().pendingTimers()).as("pending timers").isZero();
+        });
+    }
+
+    @Test
+    void aCallGetsTheResponderReplyWithItsPropertiesAndLeavesNothingBehind() {
+        RpcClient device = client();
+        RpcClient backend = client();
+        device.serve("rpc-test/echo", r -> Response.of("echo:" + r.payloadAsString() + ":" + r.userProperty("who").orElse("?")
+                + ":" + r.contentType().orElse("-")).withUserProperty("served-by", "device"));
+        Reply reply = backend.callBlocking("rpc-test/echo", utf8("hello"),
+                CallOptions.defaults().withUserProperty("who", "alice").withContentType("text/plain"));
+        assertThat(reply.payloadAsString()).isEqualTo("echo:hello:alice:text/plain");
+        assertThat(reply.userProperty("served-by")).contains("device");
+        assertThat(reply.userProperty(RpcHeaders.STATUS)).contains(RpcHeaders.OK);
+        assertThat(backend.stats().replies()).isEqualTo(1);
+        assertIdle(backend);
+        assertIdle(device);
+    }
+
+    @Test
+    void aHandlerReturningNothingSendsAnEmptySuccessReply() {
+        client().serve("rpc-test/config", r -> null);
+        Reply reply = client().callBlocking("rpc-test/config", new byte[0], CallOptions.defaults());
+        assertThat(reply.payload()).isEmpty();
+        assertThat(reply.userProperty(RpcHeaders.STATUS)).contains(RpcHeaders.OK);
+    }
+
+    @Test
+    void aHandlerThatThrowsProducesAnErrorReplyNotSilence() {
+        client().serve("rpc-test/fails", r -> {
+            throw new IllegalStateException("the motor is stuck");
+        });
+        RpcClient backend = client();
+        assertThatThrownBy(() -> backend.callBlocking("rpc-test/fails", new byte[0], CallOptions.defaults()))
+                .isInstanceOfSatisfying(ResponderException.class, e -> {
+                    assertThat(e.code()).isEqualTo(RpcHeaders.HANDLER_ERROR);
+                    assertThat(e.errorMessage()).isEqualTo("IllegalStateException: the motor is stuck");
+                });
+        assertThat(backend.stats().responderErrors()).isEqualTo(1);
+    }
+
+    @Test
+    void anErrorResponseCarriesItsCodeAndMessage() {
+        client().serve("rpc-test/door", r -> Response.error("door-jammed", "the bolt did not move"));
+        assertThatThrownBy(() -> client().callBlocking("rpc-test/door", new byte[0], CallOptions.defaults()))
+                .isInstanceOfSatisfying(ResponderException.class, e -> {
+                    assertThat(e.code()).isEqualTo("door-jammed");
+                    assertThat(e.errorMessage()).isEqualTo("the bolt did not move");
+                });
+    }
+
+    @Test
+    void anAsynchronousHandlerAnswersWhenItsStageCompletes() {
+        CompletableFuture<Response> later = new CompletableFuture<>();
+        client().serveAsync("rpc-test/async", r -> later, ServeOptions.defaults());
+        CompletableFuture<Reply> call = client().call("rpc-test/async", new byte[0]);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !later.isDone()); // the handler has the request
+        later.complete(Response.of("done"));
+        assertThat(call.join().payloadAsString()).isEqualTo("done");
+    }
+
+    @Test
+    void typedJsonInAndOut() {
+        record Health(String device, int battery) {
+        }
+        record Ask(String device) {
+        }
+        client().serve("rpc-test/health", r -> Response.json(new Health(r.json(Ask.class).device(), 87)));
+        Health h = client().callJson("rpc-test/health", new Ask("lock-7"), Health.class, CallOptions.defaults()).join();
+        assertThat(h).isEqualTo(new Health("lock-7", 87));
+    }
+
+    @Test
+    void aCallNobodyServesFailsAtOnceWithNoResponderNotAfterItsTimeout() {
+        RpcClient backend = client();
+        long start = System.nanoTime();
+        // A timeout far beyond the test's own limits: only the broker's PUBACK 0x10 can end it this way.
+        assertThatThrownBy(() -> backend.callBlocking("rpc-test/nobody-home", new byte[0],
+                CallOptions.defaults().withTimeout(Duration.ofMinutes(10))))
+                .isInstanceOf(NoResponderException.class).hasMessageContaining("rpc-test/nobody-home");
+        System.out.printf("no responder: failed after %.1f ms (timeout 10 min)%n", (System.nanoTime() - start) / 1e6);
+        assertThat(backend.stats().noResponders()).isEqualTo(1);
+        assertIdle(backend);
+    }
+
+    @Test
+    void aCallWithoutReplyTimesOutAndTheHandlerSeesItsDeadlineAndCancellation() {
+        AtomicReference<Request> seen = new AtomicReference<>();
+        CountDownLatch cancelled = new CountDownLatch(1);
+        RpcClient device = client();
+        device.serveAsync("rpc-test/slow", r -> {
+            seen.set(r);
+            r.onCancel().thenRun(cancelled::countDown);
+            return new CompletableFuture<>(); // never answers
+        }, ServeOptions.defaults());
+        RpcClient backend = client();
+        assertThatThrownBy(() -> backend.callBlocking("rpc-test/slow", new byte[0],
+                CallOptions.defaults().withTimeout(Duration.ofMillis(1500))))
+                .isInstanceOfSatisfying(RpcTimeoutException.class, e -> assertThat(e.expiredBeforeDelivery()).isFalse());
+        assertThat(seen.get().deadline()).isPresent(); // the request's Message Expiry: 2 s, rounded up
+        await().atMost(Duration.ofSeconds(10)).until(() -> cancelled.getCount() == 0);
+        assertThat(seen.get().isCancelled()).isTrue();
+        assertThat(backend.stats().timeouts()).isEqualTo(1);
+        assertIdle(backend);
+        assertIdle(device);
+    }
+
+    @Test
+    void aCancelledCallLeavesNoEntryAndNoTimer() {
+        client().serveAsync("rpc-test/never", r -> new CompletableFuture<>(), ServeOptions.defaults());
+        RpcClient backend = client();
+        CompletableFuture<Reply> call = backend.call("rpc-test/never", new byte[0],
+                CallOptions.defaults().withTimeout(Duration.ofMinutes(5)));
+        assertThat(backend.stats().pendingCalls()).isEqualTo(1);
+        call.cancel(true);
+        assertIdle(backend);
+    }
+
+    @Test
+    void unknownLateAndDuplicateRepliesAreDroppedAndCounted() throws Exception {
+        RpcClient backend = client();
+        Mqtt5BlockingClient stranger = raw("rpc-test-stranger");
+        // A reply nobody asked for: random correlation data, then none at all.
+        stranger.publishWith().topic(backend.replyTopic()).qos(MqttQos.AT_LEAST_ONCE).correlationData(utf8("not-a-call"))
+                .payload(utf8("x")).send();
+        stranger.publishWith().topic(backend.replyTopic()).qos(MqttQos.AT_LEAST_ONCE).payload(utf8("x")).send();
+        await().atMost(Duration.ofSeconds(10)).until(() -> backend.stats().droppedReplies() == 2);
+        // A responder that answers twice: the second copy is dropped.
+        client().serve("rpc-test/twice", r -> Response.of("first"));
+        Mqtt5BlockingClient echoer = raw("rpc-test-echoer");
+        echoer.subscribeWith().topicFilter("rpc-test/twice").send();
+        AtomicInteger copies = new AtomicInteger();
+        echoer.toAsync().publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.SUBSCRIBED, p -> {
+            copies.incrementAndGet();
+            echoer.toAsync().publishWith().topic(p.getResponseTopic().orElseThrow()).correlationData(
+                    p.getCorrelationData().orElseThrow()).qos(MqttQos.AT_LEAST_ONCE).payload(utf8("second")).send();
+        });
+        Reply r = backend.callBlocking("rpc-test/twice", new byte[0], CallOptions.defaults());
+        assertThat(r.payloadAsString()).isIn("first", "second");
+        await().atMost(Duration.ofSeconds(10)).until(() -> backend.stats().droppedReplies() == 3);
+        assertThat(backend.stats().replies()).isEqualTo(1);
+        assertIdle(backend);
+    }
+
+    @Test
+    void aPoolOfRespondersSharesTheRequestsAndEveryReplyReachesItsOwnCaller() {
+        int callers = 64;
+        int callsEach = 50;
+        AtomicInteger[] perResponder = new AtomicInteger[3];
+        for (int i = 0; i < 3; i++) {
+            AtomicInteger n = perResponder[i] = new AtomicInteger();
+            client().serve("rpc-test/pool", r -> {
+                n.incrementAndGet();
+                return Response.of(r.payload()); // echo: the caller checks it got its own
+            }, ServeOptions.defaults().withGroup("pool").withConcurrency(4));
+        }
+        List<RpcClient> clients = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            clients.add(client());
+        }
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (int c = 0; c < callers; c++) {
+            RpcClient via = clients.get(c % clients.size());
+            int caller = c;
+            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+            for (int k = 0; k < callsEach; k++) {
+                String body = caller + "/" + k;
+                chain = chain.thenCompose(v -> via.call("rpc-test/pool", utf8(body)).thenAccept(
+                        reply -> assertThat(reply.payloadAsString()).isEqualTo(body)));
+            }
+            all.add(chain);
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        int total = perResponder[0].get() + perResponder[1].get() + perResponder[2].get();
+        assertThat(total).isEqualTo(callers * callsEach);
+        for (RpcClient c : clients) {
+            assertThat(c.stats().droppedReplies()).isZero();
+            assertIdle(c);
+        }
+    }
+}
