@@ -3,6 +3,7 @@ package io.switchboard.broker;
 import io.switchboard.broker.auth.Authenticator;
 import io.switchboard.broker.auth.Authorizer;
 import io.switchboard.broker.config.BrokerConfig;
+import io.switchboard.broker.delivery.RequestHelp;
 import io.switchboard.broker.delivery.Router;
 import io.switchboard.broker.delivery.SharedSubscriptionStrategy;
 import io.switchboard.broker.delivery.Subscriber;
@@ -59,11 +60,12 @@ public final class Broker implements AutoCloseable {
         this.clock = b.clock;
         this.router = new Router(subscriptions, retained, this::subscriber,
                 SharedSubscriptionStrategy.fromConfigName(config.mqtt().sharedSubscriptionStrategy()), storage);
+        RequestHelp help = new RequestHelp(config.rpc(), router, metrics, clock);
         this.sessions = new SessionRegistry(config.sessions(), storage, subscriptions, router, b.authorizer,
-                metrics, clock);
+                metrics, clock, help);
         ClientEvents events = config.sys().events() ? new ClientEventPublisher(router) : ClientEvents.NONE;
         MqttProtocol protocol = new MqttProtocol(config, metrics, clock, sessions, router, retained, storage,
-                b.authenticator, b.authorizer, events);
+                b.authenticator, b.authorizer, events, help);
         this.server = new MqttServer(config, protocol, metrics, clock);
         this.sys = new SysPublisher(config.sys().interval(), metrics, sessions, subscriptions, retained,
                 router, clock, version());

@@ -236,6 +236,17 @@ class MosquittoClientsInteropTest extends HiveMqTestSupport {
     }
 
     @Test
+    void mosquittoRrGetsTheBrokersNoResponderReplyInsteadOfWaiting() {
+        // A QoS 0 request on a client we did not write: no PUBACK can say "nobody listens", the broker's
+        // reply does (docs/rpc.md, "Broker help"). Without it mosquitto_rr would wait its 30 s and fail.
+        String requests = unique("mosq5/nobody");
+        Proc rr = run("mosquitto_rr", "5", "-t", requests, "-e", unique("mosq5/replies"), "-m", "anyone?", "-q", "0",
+                "-W", "30", "-F", "%P|%p", "-D", "publish", "correlation-data", "rr-nobody");
+        assertThat(rr.awaitSuccess(EXIT)).containsExactly(
+                "rpc-status:no-responders rpc-message:no subscriber matched the request topic '" + requests + "'|");
+    }
+
+    @Test
     void subscriptionIdentifierAndMessageExpiryReachMosquittoSub() {
         String topic = unique("mosq5/subid");
         Proc sub = sub("5", 1, "S=%S|E=%E|%p", "-q", "1", "-t", topic, "-D", "subscribe", "subscription-identifier",

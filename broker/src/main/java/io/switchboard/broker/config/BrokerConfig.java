@@ -12,9 +12,10 @@ import java.util.List;
  * @param eventLoopThreads threads serving connections; 0 means one per core (default)
  * @param sys the broker's own topics ($SYS statistics and client events)
  * @param storage where state is kept; default RocksDB in ./data with durability sync
+ * @param rpc the broker's help with request/response
  */
 public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, SessionConfig sessions,
-        Integer eventLoopThreads, SysConfig sys, StorageConfig storage) {
+        Integer eventLoopThreads, SysConfig sys, StorageConfig storage, RpcConfig rpc) {
 
     public BrokerConfig {
         listeners = listeners == null || listeners.isEmpty() ? List.of(ListenerConfig.defaults())
@@ -23,6 +24,7 @@ public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, Sess
         sessions = sessions == null ? SessionConfig.defaults() : sessions;
         sys = sys == null ? SysConfig.defaults() : sys;
         storage = storage == null ? StorageConfig.defaults() : storage;
+        rpc = rpc == null ? RpcConfig.defaults() : rpc;
         eventLoopThreads = Check.range("eventLoopThreads", eventLoopThreads, 0, 0, 1024);
         long names = listeners.stream().map(ListenerConfig::name).distinct().count();
         if (names != listeners.size()) {
@@ -43,8 +45,14 @@ public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, Sess
         this(listeners, mqtt, sessions, eventLoopThreads, sys, null);
     }
 
+    /** Without an {@code rpc} section: its defaults. */
+    public BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, SessionConfig sessions,
+            Integer eventLoopThreads, SysConfig sys, StorageConfig storage) {
+        this(listeners, mqtt, sessions, eventLoopThreads, sys, storage, null);
+    }
+
     public static BrokerConfig defaults() {
-        return new BrokerConfig(null, null, null, null, null, null);
+        return new BrokerConfig(null, null, null, null, null, null, null);
     }
 
     /** A copy whose first listener binds another host and/or port (null keeps the current value). */
@@ -58,22 +66,26 @@ public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, Sess
         }
         List<ListenerConfig> all = new java.util.ArrayList<>(listeners);
         all.set(0, first);
-        return new BrokerConfig(all, mqtt, sessions, eventLoopThreads, sys, storage);
+        return new BrokerConfig(all, mqtt, sessions, eventLoopThreads, sys, storage, rpc);
     }
 
     public BrokerConfig withMqtt(MqttConfig m) {
-        return new BrokerConfig(listeners, m, sessions, eventLoopThreads, sys, storage);
+        return new BrokerConfig(listeners, m, sessions, eventLoopThreads, sys, storage, rpc);
     }
 
     public BrokerConfig withSessions(SessionConfig s) {
-        return new BrokerConfig(listeners, mqtt, s, eventLoopThreads, sys, storage);
+        return new BrokerConfig(listeners, mqtt, s, eventLoopThreads, sys, storage, rpc);
     }
 
     public BrokerConfig withSys(SysConfig s) {
-        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, s, storage);
+        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, s, storage, rpc);
     }
 
     public BrokerConfig withStorage(StorageConfig s) {
-        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, s);
+        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, s, rpc);
+    }
+
+    public BrokerConfig withRpc(RpcConfig r) {
+        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, storage, r);
     }
 }

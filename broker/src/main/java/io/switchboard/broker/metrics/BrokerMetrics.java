@@ -42,6 +42,14 @@ public final class BrokerMetrics {
     public final LongAdder connectionsRejected = new LongAdder();
     /** Failed TLS handshakes. */
     public final LongAdder tlsHandshakeFailures = new LongAdder();
+    /** PUBLISHes with a Response Topic (requests) received from clients. */
+    public final LongAdder rpcRequests = new LongAdder();
+    /** PUBLISHes with Correlation Data and no Response Topic (replies) received from clients. */
+    public final LongAdder rpcReplies = new LongAdder();
+    /** Replies the broker sent because a request matched no subscriber. */
+    public final LongAdder rpcNoResponderReplies = new LongAdder();
+    /** Replies the broker sent because a request expired in a queue before delivery. */
+    public final LongAdder rpcExpiryReplies = new LongAdder();
 
     /** A client connected (CONNACK 0x00 sent). */
     public void clientConnected() {

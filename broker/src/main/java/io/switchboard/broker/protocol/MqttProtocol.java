@@ -3,6 +3,7 @@ package io.switchboard.broker.protocol;
 import io.switchboard.broker.auth.Authenticator;
 import io.switchboard.broker.auth.Authorizer;
 import io.switchboard.broker.config.BrokerConfig;
+import io.switchboard.broker.delivery.RequestHelp;
 import io.switchboard.broker.delivery.Router;
 import io.switchboard.broker.logging.RateLimitedLog;
 import io.switchboard.broker.metrics.BrokerMetrics;
@@ -34,7 +35,7 @@ public final class MqttProtocol {
 
     public MqttProtocol(BrokerConfig config, BrokerMetrics metrics, Clock clock, SessionRegistry sessions,
             Router router, RetainedIndex retained, Storage storage, Authenticator authenticator,
-            Authorizer authorizer, ClientEvents events) {
+            Authorizer authorizer, ClientEvents events, RequestHelp help) {
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
@@ -43,7 +44,7 @@ public final class MqttProtocol {
         long high = config.mqtt().maxOutboundBytes();
         this.outboundHardLimit = 2 * high - high / 2;
         this.connect = new ConnectHandler(config, sessions, new ClientIdGenerator(), authenticator, events);
-        this.publishes = new PublishReceiver(config.mqtt(), router, authorizer, metrics, clock, storage);
+        this.publishes = new PublishReceiver(config.mqtt(), router, authorizer, metrics, clock, storage, help);
         this.subscriptions = new SubscriptionHandler(config.mqtt(), retained, authorizer, clock);
     }
 

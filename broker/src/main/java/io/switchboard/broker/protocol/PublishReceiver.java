@@ -2,6 +2,7 @@ package io.switchboard.broker.protocol;
 
 import io.switchboard.broker.auth.Authorizer;
 import io.switchboard.broker.config.MqttConfig;
+import io.switchboard.broker.delivery.RequestHelp;
 import io.switchboard.broker.delivery.Router;
 import io.switchboard.broker.message.Message;
 import io.switchboard.broker.metrics.BrokerMetrics;
@@ -34,10 +35,12 @@ final class PublishReceiver {
     private final BrokerMetrics metrics;
     private final Clock clock;
     private final Storage storage;
+    private final RequestHelp help;
 
     PublishReceiver(MqttConfig mqtt, Router router, Authorizer authorizer, BrokerMetrics metrics, Clock clock,
-            Storage storage) {
+            Storage storage, RequestHelp help) {
         this.storage = storage;
+        this.help = help;
         this.mqtt = mqtt;
         this.router = router;
         this.authorizer = authorizer;
@@ -191,6 +194,7 @@ final class PublishReceiver {
             c.session.addPendingPubrel(p.packetId(), batch);
         }
         int matched = router.publish(message, c, batch, c.eventLoop());
+        help.published(message, matched);
         if (p.qos() > 0) {
             ReasonCode rc = matched == 0 && c.version.isV5() ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
             if (!storage.durable()) {

@@ -82,8 +82,7 @@ final class Outbox {
 
     void deliver(QueuedMessage m, SessionEndpoint connection) {
         if (m.message().isExpired(services.clock().millis())) {
-            services.metrics().droppedExpired.increment();
-            forget(m);
+            expired(m);
             return;
         }
         if (connection == null) {
@@ -247,8 +246,7 @@ final class Outbox {
                 services.metrics().droppedNotAuthorized.increment();
                 forget(m);
             } else if (m.message().isExpired(now)) {
-                services.metrics().droppedExpired.increment();
-                forget(m);
+                expired(m);
             } else if (m.qos() == 0) {
                 transmit(m, null, connection, false);
             } else {
@@ -397,6 +395,16 @@ final class Outbox {
         }
     }
 
+    /**
+     * A delivery that expired before it was sent ([MQTT-3.3.2-5]): dropped, counted, and, when it was
+     * a request, its requester told by the broker.
+     */
+    private void expired(QueuedMessage m) {
+        services.metrics().droppedExpired.increment();
+        forget(m);
+        services.requestHelp().expired(m.message());
+    }
+
     /** Drops the expired messages waiting to be sent, keeping the order of the rest. */
     void dropExpired() {
         long now = services.clock().millis();
@@ -405,8 +413,7 @@ final class Outbox {
             QueuedMessage m = queue.poll();
             if (m.message().isExpired(now)) {
                 services.metrics().queuedMessages.decrement();
-                services.metrics().droppedExpired.increment();
-                forget(m);
+                expired(m);
             } else {
                 queue.append(m);
             }

@@ -2,6 +2,7 @@ package io.switchboard.broker.session;
 
 import io.switchboard.broker.auth.Authorizer;
 import io.switchboard.broker.config.SessionConfig;
+import io.switchboard.broker.delivery.RequestHelp;
 import io.switchboard.broker.delivery.Router;
 import io.switchboard.broker.delivery.Subscriber;
 import io.switchboard.broker.delivery.Subscribers;
@@ -24,9 +25,9 @@ public final class SessionRegistry implements Subscribers {
     private final SessionServices services;
 
     public SessionRegistry(SessionConfig config, Storage storage, SubscriptionTree subscriptions, Router router,
-            Authorizer authorizer, BrokerMetrics metrics, Clock clock) {
+            Authorizer authorizer, BrokerMetrics metrics, Clock clock, RequestHelp help) {
         this.services = new SessionServices(this, config, storage, subscriptions, router, authorizer, metrics, clock,
-                new WillPublisher(router, authorizer, metrics, clock));
+                new WillPublisher(router, authorizer, metrics, clock), help);
     }
 
     /**

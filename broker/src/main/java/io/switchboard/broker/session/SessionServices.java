@@ -2,6 +2,7 @@ package io.switchboard.broker.session;
 
 import io.switchboard.broker.auth.Authorizer;
 import io.switchboard.broker.config.SessionConfig;
+import io.switchboard.broker.delivery.RequestHelp;
 import io.switchboard.broker.delivery.Router;
 import io.switchboard.broker.metrics.BrokerMetrics;
 import io.switchboard.broker.routing.SubscriptionTree;
@@ -14,5 +15,6 @@ import java.time.Clock;
  * session layer sees it.
  */
 record SessionServices(SessionRegistry registry, SessionConfig config, Storage storage,
-        SubscriptionTree subscriptions, Router router, Authorizer authorizer, BrokerMetrics metrics, Clock clock, WillPublisher wills) {
+        SubscriptionTree subscriptions, Router router, Authorizer authorizer, BrokerMetrics metrics, Clock clock, WillPublisher wills,
+        RequestHelp requestHelp) {
 }

@@ -108,6 +108,10 @@ public final class SysPublisher implements AutoCloseable {
         m.put("dropped/tooLarge", Long.toString(metrics.droppedTooLarge.sum()));
         m.put("dropped/slowSubscriber", Long.toString(metrics.droppedSlowConsumer.sum()));
         m.put("dropped/notAuthorized", Long.toString(metrics.droppedNotAuthorized.sum()));
+        m.put("rpc/requests", Long.toString(metrics.rpcRequests.sum()));
+        m.put("rpc/replies", Long.toString(metrics.rpcReplies.sum()));
+        m.put("rpc/noResponderReplies", Long.toString(metrics.rpcNoResponderReplies.sum()));
+        m.put("rpc/expiryReplies", Long.toString(metrics.rpcExpiryReplies.sum()));
         lastAt = now;
         lastReceived = received;
         lastSent = sent;
