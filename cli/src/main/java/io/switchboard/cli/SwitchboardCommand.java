@@ -1,12 +1,13 @@
 package io.switchboard.cli;
 
+import io.switchboard.cli.rpc.RpcCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code switchboard} command: subcommands for the broker and, later, the clients and tools. */
+/** The {@code switchboard} command: subcommands for the broker and for request/response. */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Switchboard: an MQTT 5 broker and request/response toolkit.",
-        subcommands = {BrokerCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BrokerCommand.class, RpcCommand.class, CommandLine.HelpCommand.class})
 public final class SwitchboardCommand implements Runnable {
 
     @CommandLine.Spec

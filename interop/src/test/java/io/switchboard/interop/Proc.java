@@ -101,6 +101,12 @@ final class Proc implements AutoCloseable {
         }
     }
 
+    List<String> stderr() {
+        synchronized (err) {
+            return List.copyOf(err);
+        }
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

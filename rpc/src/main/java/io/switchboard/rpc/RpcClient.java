@@ -250,13 +250,17 @@ public final class RpcClient implements AutoCloseable {
             Mqtt5ClientBuilder b = MqttClient.builder().useMqttVersion5().identifier(id).serverHost(host).serverPort(port)
                     .addDisconnectedListener(ctx -> {
                         RpcClient c = self[0];
-                        if (c != null && !c.closed) {
-                            c.calls.connectionLost(ctx.getCause());
+                        if (c == null || c.closed) {
+                            return; // the first connect fails at once, not by retrying; a closed client stays closed
+                        }
+                        c.calls.connectionLost(ctx.getCause());
+                        if (reconnect) {
+                            // 0.5 s, doubling up to 30 s; subscriptions come back with the connection.
+                            long delay = Math.min(30_000, 500L << Math.min(6, ctx.getReconnector().getAttempts()));
+                            ctx.getReconnector().reconnect(true).resubscribeIfSessionExpired(true)
+                                    .delay(delay, TimeUnit.MILLISECONDS);
                         }
                     });
-            if (reconnect) {
-                b = b.automaticReconnectWithDefaultConfig();
-            }
             Mqtt5AsyncClient mqtt = b.buildAsync();
             var connect = mqtt.connectWith().cleanStart(true).restrictions().requestResponseInformation(true)
                     .applyRestrictions();
@@ -287,8 +291,22 @@ public final class RpcClient implements AutoCloseable {
             }).exceptionallyCompose(e -> {
                 Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                 return CompletableFuture.failedFuture(t instanceof RpcException ? t
-                        : new ConnectionLostException("cannot connect to " + host + ":" + port + ": " + t.getMessage(), t));
+                        : new ConnectionLostException("cannot connect to " + host + ":" + port + ": " + reason(t), t));
             });
+        }
+
+        /** The root cause's message, without the transport's class names. */
+        private static String reason(Throwable t) {
+            Throwable root = t;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String m = root.getMessage() != null ? root.getMessage() : t.getMessage();
+            if (m == null) {
+                return root.getClass().getSimpleName();
+            }
+            int refused = m.indexOf("Connection refused");
+            return refused >= 0 ? "connection refused" : m;
         }
 
         private static String trimSlash(String s) {

@@ -1,8 +1,14 @@
 package io.switchboard.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import io.switchboard.testkit.BrokerProcess;
 import io.switchboard.testkit.EmbeddedBroker;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,6 +35,38 @@ class SwitchboardRpcTest extends RpcContract {
             assertThat(c.replyTopic()).isEqualTo("$reply/caller%2F7/rpc");
         } finally {
             c.close();
+        }
+    }
+
+    @Test
+    void aLostConnectionFailsTheWaitingCallsAndTheClientComesBackWithItsSubscriptions() throws Exception {
+        int port = BrokerProcess.freePort();
+        EmbeddedBroker fixed = new EmbeddedBroker(c -> c.withDefaultListener("127.0.0.1", port));
+        fixed.start();
+        CountDownLatch release = new CountDownLatch(1);
+        try (RpcClient device = RpcClient.builder().host("127.0.0.1").port(port).connect();
+                RpcClient backend = RpcClient.builder().host("127.0.0.1").port(port).connect()) {
+            device.serve("rc/lock", r -> {
+                if (r.payloadAsString().equals("hold")) {
+                    release.await();
+                }
+                return Response.of("done " + r.payloadAsString());
+            });
+            CompletableFuture<Reply> waiting = backend.call("rc/lock", utf8("hold"),
+                    CallOptions.defaults().withTimeout(Duration.ofMinutes(5)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> device.stats().requestsServed() == 1);
+            fixed.close(); // the broker goes away with the call unanswered
+            assertThatThrownBy(waiting::join).hasCauseInstanceOf(ConnectionLostException.class);
+            assertThat(backend.stats().connectionLosses()).isEqualTo(1);
+            release.countDown();
+            fixed.start(); // same port: both clients reconnect and subscribe again
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> backend.callBlocking("rc/lock",
+                    utf8("again"), CallOptions.defaults().withTimeout(Duration.ofSeconds(2))).payloadAsString()
+                    .equals("done again"));
+            assertIdle(backend);
+        } finally {
+            release.countDown();
+            fixed.close();
         }
     }
 }
