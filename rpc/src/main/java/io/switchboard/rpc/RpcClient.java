@@ -6,7 +6,13 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Objects;
@@ -42,13 +48,14 @@ public final class RpcClient implements AutoCloseable {
     private final Services services;
     private volatile boolean closed;
 
-    private RpcClient(Mqtt5AsyncClient mqtt, ScheduledThreadPoolExecutor timer, String clientId, String replyTopic) {
+    private RpcClient(Mqtt5AsyncClient mqtt, ScheduledThreadPoolExecutor timer, String clientId, String replyTopic,
+            Services services) {
         this.mqtt = mqtt;
         this.timer = timer;
         this.clientId = clientId;
         this.replyTopic = replyTopic;
         this.calls = new Calls(mqtt, timer, replyTopic);
-        this.services = new Services(mqtt, timer, clientId);
+        this.services = services;
     }
 
     public static Builder builder() {
@@ -100,13 +107,17 @@ public final class RpcClient implements AutoCloseable {
 
     public Service serve(String filter, RequestHandler handler, ServeOptions options) {
         Objects.requireNonNull(handler, "handler");
-        return serveAsync(filter, request -> {
+        return serveAsync(filter, blocking(handler), options);
+    }
+
+    private static AsyncRequestHandler blocking(RequestHandler handler) {
+        return request -> {
             try {
                 return CompletableFuture.completedFuture(handler.handle(request));
             } catch (Exception e) {
                 return CompletableFuture.failedFuture(e);
             }
-        }, options);
+        };
     }
 
     /** Serves {@code filter} with a handler that answers through a completion stage. */
@@ -178,8 +189,46 @@ public final class RpcClient implements AutoCloseable {
         private byte[] password;
         private String replyTopic;
         private boolean reconnect = true;
+        private long sessionExpirySeconds;
+        private final List<Declared> declared = new ArrayList<>();
+
+        /** A service declared before connecting. */
+        private record Declared(String filter, AsyncRequestHandler handler, ServeOptions options) {
+        }
 
         private Builder() {
+        }
+
+        /**
+         * Keeps the MQTT session for this long after a disconnect (default 0: a clean session each
+         * time). A device that is offline at times then gets, when it reconnects with the same client
+         * id, the requests queued meanwhile, except those whose deadline passed (their Message Expiry).
+         * Declare its services with {@link #service} so that they take those requests. With a
+         * session, the reply topic without Response Information is derived from the client id (set
+         * one with {@link #clientId}), so that a restart does not leave a stale subscription behind.
+         */
+        public Builder sessionExpiry(Duration expiry) {
+            if (expiry.isNegative() || expiry.getSeconds() > 0xFFFF_FFFFL) {
+                throw new IllegalArgumentException("session expiry " + expiry + ": 0 to 4294967295 s");
+            }
+            this.sessionExpirySeconds = expiry.getSeconds();
+            return this;
+        }
+
+        /** A service subscribed while connecting, before {@link #connect} returns (see {@link RpcClient#serve}). */
+        public Builder service(String filter, RequestHandler handler) {
+            return service(filter, handler, ServeOptions.defaults());
+        }
+
+        public Builder service(String filter, RequestHandler handler, ServeOptions options) {
+            Objects.requireNonNull(handler, "handler");
+            return serviceAsync(filter, blocking(handler), options);
+        }
+
+        public Builder serviceAsync(String filter, AsyncRequestHandler handler, ServeOptions options) {
+            declared.add(new Declared(Objects.requireNonNull(filter, "filter"), Objects.requireNonNull(handler, "handler"),
+                    Objects.requireNonNull(options, "options")));
+            return this;
         }
 
         public Builder host(String host) {
@@ -262,8 +311,25 @@ public final class RpcClient implements AutoCloseable {
                         }
                     });
             Mqtt5AsyncClient mqtt = b.buildAsync();
-            var connect = mqtt.connectWith().cleanStart(true).restrictions().requestResponseInformation(true)
-                    .applyRestrictions();
+            Services services = new Services(mqtt, timer, id);
+            List<Services.Served> prepared = new ArrayList<>();
+            for (Declared d : declared) {
+                prepared.add(services.prepare(d.filter(), d.handler(), d.options()));
+            }
+            // What no subscription callback takes: requests a resumed session gets before its callbacks exist.
+            mqtt.publishes(MqttGlobalPublishFilter.REMAINING, p -> {
+                if (services.dispatch(p)) {
+                    return; // acknowledged once answered
+                }
+                RpcClient c = self[0];
+                if (c != null && p.getTopic().toString().equals(c.replyTopic)) {
+                    c.calls.onReply(p);
+                }
+                p.acknowledge();
+            }, true);
+            boolean persistent = sessionExpirySeconds > 0;
+            var connect = mqtt.connectWith().cleanStart(!persistent).sessionExpiryInterval(sessionExpirySeconds)
+                    .restrictions().requestResponseInformation(true).applyRestrictions();
             if (username != null) {
                 connect = connect.simpleAuth().username(username).password(password == null ? new byte[0] : password)
                         .applySimpleAuth();
@@ -271,17 +337,18 @@ public final class RpcClient implements AutoCloseable {
             return connect.send().thenCompose((Mqtt5ConnAck ack) -> {
                 String topic = replyTopic != null ? replyTopic : ack.getResponseInformation()
                         .map(info -> trimSlash(info.toString()) + "/rpc")
-                        .orElse(DEFAULT_REPLY_PREFIX + HexFormat.of().formatHex(random(12)));
-                RpcClient client = new RpcClient(mqtt, timer, id, topic);
+                        .orElse(DEFAULT_REPLY_PREFIX + (persistent ? derived(id) : HexFormat.of().formatHex(random(12))));
+                RpcClient client = new RpcClient(mqtt, timer, id, topic, services);
                 self[0] = client;
                 return mqtt.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).callback(client.calls::onReply)
-                        .send().thenApply((Mqtt5SubAck suback) -> {
+                        .send().thenCompose((Mqtt5SubAck suback) -> {
                             if (suback.getReasonCodes().get(0).isError()) {
                                 client.close();
                                 throw new RpcException("the broker refused the subscription to the reply topic " + topic
                                         + ": " + suback.getReasonCodes().get(0));
                             }
-                            return client;
+                            return CompletableFuture.allOf(prepared.stream().map(services::subscribeAsync)
+                                    .toArray(CompletableFuture[]::new)).thenApply(v -> client);
                         });
             }).whenComplete((c, e) -> {
                 if (e != null) {
@@ -307,6 +374,16 @@ public final class RpcClient implements AutoCloseable {
             }
             int refused = m.indexOf("Connection refused");
             return refused >= 0 ? "connection refused" : m;
+        }
+
+        /** 24 hex digits derived from the client id: the same reply topic for the same session. */
+        private static String derived(String clientId) {
+            try {
+                byte[] h = MessageDigest.getInstance("SHA-256").digest(clientId.getBytes(StandardCharsets.UTF_8));
+                return HexFormat.of().formatHex(h, 0, 12);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         private static String trimSlash(String s) {

@@ -57,33 +57,78 @@ final class Services {
     }
 
     Service serve(String filter, AsyncRequestHandler handler, ServeOptions options) {
+        Served s = prepare(filter, handler, options);
+        subscribe(s);
+        return s;
+    }
+
+    /**
+     * A service that takes requests at once (through {@link #dispatch}) but is not subscribed yet:
+     * one declared before connecting, for a session that may hold requests queued while offline.
+     */
+    Served prepare(String filter, AsyncRequestHandler handler, ServeOptions options) {
         if (filter == null || filter.isEmpty()) {
             throw new IllegalArgumentException("filter: must not be empty");
         }
         String subscription = options.group() == null ? filter : "$share/" + options.group() + "/" + filter;
         Served s = new Served(subscription, handler, options);
         served.add(s);
-        CompletableFuture<Mqtt5SubAck> subscribed = mqtt.subscribeWith().topicFilter(subscription)
-                .qos(MqttQos.fromCode(options.qos())).callback(s::onRequest).manualAcknowledgement(true).send();
-        Mqtt5SubAck ack;
+        return s;
+    }
+
+    /** Subscribes (again, for a resumed session) and waits for the SUBACK; throws when refused. */
+    void subscribe(Served s) {
         try {
-            ack = subscribed.get(SUBSCRIBE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            subscribeAsync(s).get(SUBSCRIBE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             s.stop();
-            throw new RpcException("interrupted while subscribing to " + subscription);
-        } catch (ExecutionException | TimeoutException e) {
+            throw new RpcException("interrupted while subscribing to " + s.subscription);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RpcException r ? r : new RpcException(String.valueOf(e.getCause()), e.getCause());
+        } catch (TimeoutException e) {
             s.stop();
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new ConnectionLostException("could not subscribe to " + subscription + ": " + cause.getMessage(), cause);
+            throw new ConnectionLostException("no SUBACK for " + s.subscription + " within " + SUBSCRIBE_TIMEOUT_SECONDS
+                    + " s", e);
         }
-        Mqtt5SubAckReasonCode code = ack.getReasonCodes().get(0);
-        if (code.isError()) {
-            s.stop();
-            throw new RpcException(String.format("the broker refused the subscription to %s: 0x%02X %s%s", subscription,
-                    code.getCode(), code.name(), ack.getReasonString().map(r -> " (" + r + ")").orElse("")));
+    }
+
+    /** Subscribes; completes once the SUBACK came, exceptionally (and the service stopped) when refused. */
+    CompletableFuture<Void> subscribeAsync(Served s) {
+        return mqtt.subscribeWith().topicFilter(s.subscription).qos(MqttQos.fromCode(s.qos)).callback(s::onRequest)
+                .manualAcknowledgement(true).send().handle((Mqtt5SubAck ack, Throwable error) -> {
+                    if (error != null) {
+                        s.stop();
+                        Throwable cause = error instanceof CompletionException && error.getCause() != null
+                                ? error.getCause() : error;
+                        throw new ConnectionLostException("could not subscribe to " + s.subscription + ": "
+                                + cause.getMessage(), cause);
+                    }
+                    Mqtt5SubAckReasonCode code = ack.getReasonCodes().get(0);
+                    if (code.isError()) {
+                        s.stop();
+                        throw new RpcException(String.format("the broker refused the subscription to %s: 0x%02X %s%s",
+                                s.subscription, code.getCode(), code.name(),
+                                ack.getReasonString().map(r -> " (" + r + ")").orElse("")));
+                    }
+                    return null;
+                });
+    }
+
+    /**
+     * A PUBLISH no subscription callback took: a request the broker sent as soon as a persistent
+     * session resumed, before its subscription's callback was set up again. Handled by the service
+     * whose filter matches; false when none does.
+     */
+    boolean dispatch(Mqtt5Publish publish) {
+        String topic = publish.getTopic().toString();
+        for (Served s : served) {
+            if (TopicFilters.matches(s.subscription, topic)) {
+                s.onRequest(publish);
+                return true;
+            }
         }
-        return s;
+        return false;
     }
 
     void closeAll() {
@@ -93,15 +138,17 @@ final class Services {
     }
 
     /** One subscription and its workers. */
-    private final class Served implements Service {
+    final class Served implements Service {
         private final String subscription;
         private final AsyncRequestHandler handler;
         private final ThreadPoolExecutor workers;
         private final Map<Object, CompletableFuture<Response>> recent;
         private final int cacheSize;
+        private final int qos;
 
         Served(String subscription, AsyncRequestHandler handler, ServeOptions options) {
             this.subscription = subscription;
+            this.qos = options.qos();
             this.handler = handler;
             AtomicInteger n = new AtomicInteger();
             this.workers = new ThreadPoolExecutor(options.concurrency(), options.concurrency(), 30, TimeUnit.SECONDS,

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +30,14 @@ abstract class RpcContract {
     abstract String host();
 
     abstract int port();
+
+    /** Subscriptions the broker holds now, or -1 when it cannot say. */
+    int brokerSubscriptions() {
+        return -1;
+    }
+
+    /** Lets the broker's clock move on by {@code d} (Switchboard: its injected clock; Mosquitto: real time). */
+    abstract void letBrokerTimePass(Duration d) throws Exception;
 
     RpcClient client() {
         RpcClient c = RpcClient.builder().host(host()).port(port()).connect();
@@ -211,9 +220,10 @@ abstract class RpcContract {
     }
 
     @Test
-    void aPoolOfRespondersSharesTheRequestsAndEveryReplyReachesItsOwnCaller() {
+    void aPoolOfRespondersSharesTheRequestsAndEveryReplyReachesItsOwnCaller() throws Exception {
+        int before = brokerSubscriptions();
         int callers = 64;
-        int callsEach = 50;
+        int callsEach = 1000;
         AtomicInteger[] perResponder = new AtomicInteger[3];
         for (int i = 0; i < 3; i++) {
             AtomicInteger n = perResponder[i] = new AtomicInteger();
@@ -245,5 +255,59 @@ abstract class RpcContract {
             assertThat(c.stats().droppedReplies()).isZero();
             assertIdle(c);
         }
+        closeAll(); // callers and responders gone: their reply and service subscriptions with them
+        if (before >= 0) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> brokerSubscriptions() == before);
+        }
+    }
+
+    @Test
+    void aRequestThatExpiredInAnOfflineDevicesQueueIsNeverRunButAFreshOneQueuedIs() throws Exception {
+        List<String> ran = new CopyOnWriteArrayList<>();
+        String id = "rpc-test-door-" + System.nanoTime();
+        String topic = "rpc-test/door/" + id + "/unlock";
+        RpcClient.Builder device = RpcClient.builder().host(host()).port(port()).clientId(id)
+                .sessionExpiry(Duration.ofMinutes(10)).service(topic, r -> {
+                    ran.add(r.payloadAsString());
+                    return Response.of("done " + r.payloadAsString());
+                });
+        device.connect().close(); // subscribed, then offline: its session keeps the subscription
+        RpcClient backend = client();
+        // Queued for the offline device with a Message Expiry of 1 s; the caller gives up after 1 s.
+        assertThatThrownBy(() -> backend.callBlocking(topic, utf8("stale unlock"),
+                CallOptions.defaults().withTimeout(Duration.ofSeconds(1)))).isInstanceOf(RpcTimeoutException.class);
+        letBrokerTimePass(Duration.ofSeconds(3));
+        // A request the device will be back in time for: queued too, with 5 minutes to live.
+        CompletableFuture<Reply> fresh = backend.call(topic, utf8("fresh unlock"),
+                CallOptions.defaults().withTimeout(Duration.ofMinutes(5)));
+        try (RpcClient back = device.connect()) {
+            assertThat(fresh.join().payloadAsString()).isEqualTo("done fresh unlock");
+            assertThat(ran).containsExactly("fresh unlock"); // the stale one never ran
+            assertIdle(back);
+        }
+        assertIdle(backend);
+    }
+
+    @Test
+    void theDuplicateCacheAnswersARedeliveredRequestWithoutRunningItAgain() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        client().serve("rpc-test/dedup", r -> Response.of("run " + runs.incrementAndGet()),
+                ServeOptions.defaults().withDuplicateCache(100));
+        Mqtt5BlockingClient caller = raw("rpc-test-dedup-caller");
+        caller.subscribeWith().topicFilter("rpc-test-dedup/replies").qos(MqttQos.AT_LEAST_ONCE).send();
+        List<String> replies = new CopyOnWriteArrayList<>();
+        caller.toAsync().publishes(com.hivemq.client.mqtt.MqttGlobalPublishFilter.SUBSCRIBED,
+                p -> replies.add(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)));
+        // The same request twice, as a QoS 1 redelivery would bring it: same Response Topic and Correlation Data.
+        for (int i = 0; i < 2; i++) {
+            caller.publishWith().topic("rpc-test/dedup").qos(MqttQos.AT_LEAST_ONCE).responseTopic("rpc-test-dedup/replies")
+                    .correlationData(utf8("call-1")).payload(utf8("unlock")).send();
+        }
+        // A different call is run.
+        caller.publishWith().topic("rpc-test/dedup").qos(MqttQos.AT_LEAST_ONCE).responseTopic("rpc-test-dedup/replies")
+                .correlationData(utf8("call-2")).payload(utf8("unlock")).send();
+        await().atMost(Duration.ofSeconds(10)).until(() -> replies.size() == 3);
+        assertThat(runs.get()).isEqualTo(2);
+        assertThat(replies).containsExactlyInAnyOrder("run 1", "run 1", "run 2");
     }
 }

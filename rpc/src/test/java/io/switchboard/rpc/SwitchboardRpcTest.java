@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.switchboard.testkit.BrokerProcess;
 import io.switchboard.testkit.EmbeddedBroker;
+import io.switchboard.testkit.MovableClock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -14,8 +15,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The RPC library against Switchboard, which hands out Response Information. */
 class SwitchboardRpcTest extends RpcContract {
+    static final MovableClock CLOCK = new MovableClock();
+
     @RegisterExtension
-    static final EmbeddedBroker BROKER = new EmbeddedBroker();
+    static final EmbeddedBroker BROKER = new EmbeddedBroker(c -> c, b -> b.clock(CLOCK));
+
+    @Override
+    int brokerSubscriptions() {
+        return BROKER.broker().subscriptions().size();
+    }
+
+    @Override
+    void letBrokerTimePass(Duration d) {
+        CLOCK.advance(d);
+    }
 
     @Override
     String host() {
