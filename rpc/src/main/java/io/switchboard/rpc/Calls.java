@@ -8,6 +8,7 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode
 import com.hivemq.client.mqtt.mqtt5.message.publish.pubrec.Mqtt5PubRecReasonCode;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -42,8 +43,8 @@ final class Calls {
     final LongAdder responderErrors = new LongAdder();
     final LongAdder connectionLosses = new LongAdder();
 
-    /** A call waiting for its reply. */
-    private static final class Pending {
+    /** A call waiting for its reply, or (gathering) for its replies. */
+    private static class Pending {
         final CompletableFuture<Reply> future;
         final String topic;
         final long timeoutMillis;
@@ -53,6 +54,65 @@ final class Calls {
             this.future = future;
             this.topic = topic;
             this.timeoutMillis = timeoutMillis;
+        }
+
+        CompletableFuture<?> done() {
+            return future;
+        }
+
+        /** Takes a reply; whether the call is over. */
+        boolean accept(Reply r) {
+            return future.complete(r);
+        }
+
+        /** Whether the deadline ends it without a failure (a gathering call). */
+        boolean endsAtDeadline() {
+            return false;
+        }
+
+        void fail(Throwable e) {
+            done().completeExceptionally(e);
+        }
+    }
+
+    /** A call that gathers replies from several responders until it has {@code wanted} or its deadline passes. */
+    private static final class Gathering extends Pending {
+        private final CompletableFuture<List<Reply>> all;
+        private final int wanted;
+        private final List<Reply> got = new ArrayList<>();
+
+        Gathering(CompletableFuture<List<Reply>> all, String topic, long timeoutMillis, int wanted) {
+            super(null, topic, timeoutMillis);
+            this.all = all;
+            this.wanted = wanted;
+        }
+
+        @Override
+        CompletableFuture<?> done() {
+            return all;
+        }
+
+        @Override
+        synchronized boolean accept(Reply r) {
+            got.add(r);
+            if (got.size() >= wanted) {
+                all.complete(List.copyOf(got));
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        boolean endsAtDeadline() {
+            return true;
+        }
+
+        synchronized void finish() {
+            all.complete(List.copyOf(got));
+        }
+
+        synchronized boolean isEmpty() {
+            return got.isEmpty();
         }
     }
 
@@ -69,22 +129,32 @@ final class Calls {
     CompletableFuture<Reply> call(String topic, byte[] payload, CallOptions options) {
         Wire.checkTopicName(topic);
         CompletableFuture<Reply> future = new CompletableFuture<>();
+        start(new Pending(future, topic, Math.max(1, options.timeout().toMillis())), payload, options);
+        return future;
+    }
+
+    /** One request, the replies of up to {@code wanted} responders, until the deadline. */
+    CompletableFuture<List<Reply>> gather(String topic, byte[] payload, CallOptions options, int wanted) {
+        Wire.checkTopicName(topic);
+        CompletableFuture<List<Reply>> all = new CompletableFuture<>();
+        start(new Gathering(all, topic, Math.max(1, options.timeout().toMillis()), wanted), payload, options);
+        return all;
+    }
+
+    private void start(Pending p, byte[] payload, CallOptions options) {
         calls.increment();
         long id = counter.incrementAndGet();
-        long timeoutMillis = Math.max(1, options.timeout().toMillis());
-        Pending p = new Pending(future, topic, timeoutMillis);
         pending.put(id, p);
-        p.timer = timer.schedule(() -> timedOut(id, p), timeoutMillis, TimeUnit.MILLISECONDS);
+        p.timer = timer.schedule(() -> timedOut(id, p), p.timeoutMillis, TimeUnit.MILLISECONDS);
         // Whatever ends the call (reply, failure, timeout, the caller's cancel), nothing is left behind.
-        future.whenComplete((r, e) -> {
+        p.done().whenComplete((r, e) -> {
             pending.remove(id, p);
             ScheduledFuture<?> t = p.timer;
             if (t != null) {
                 t.cancel(false);
             }
         });
-        publish(id, p, topic, payload, options);
-        return future;
+        publish(id, p, p.topic, payload, options);
     }
 
     private void publish(long id, Pending p, String topic, byte[] payload, CallOptions options) {
@@ -95,7 +165,7 @@ final class Calls {
         try {
             sent = mqtt.publishWith().topic(topic).qos(MqttQos.fromCode(options.qos())).payload(payload)
                     .responseTopic(replyTopic).correlationData(correlation).messageExpiryInterval(expirySeconds)
-                    .contentType(options.contentType()).userProperties(Wire.to(options.userProperties())).send();
+                    .contentType(options.contentType()).userProperties(Wire.to(requestProperties(options))).send();
         } catch (RuntimeException e) {
             fail(id, p, new RpcException("the request to " + topic + " could not be sent: " + e.getMessage(), e));
             return;
@@ -108,6 +178,15 @@ final class Calls {
             }
             checkAcknowledgement(id, p, result);
         });
+    }
+
+    private static List<UserProperty> requestProperties(CallOptions options) {
+        if (options.traceparent() == null) {
+            return options.userProperties();
+        }
+        List<UserProperty> all = new ArrayList<>(options.userProperties());
+        all.add(new UserProperty(RpcHeaders.TRACEPARENT, options.traceparent()));
+        return all;
     }
 
     /** A QoS 1 or 2 request's PUBACK or PUBREC: "no matching subscribers" fails the call at once. */
@@ -139,7 +218,7 @@ final class Calls {
     private void noResponder(long id, Pending p, String how) {
         if (pending.remove(id, p)) {
             noResponders.increment();
-            p.future.completeExceptionally(new NoResponderException("no responder is subscribed to " + p.topic
+            p.fail(new NoResponderException("no responder is subscribed to " + p.topic
                     + " (the broker answered the request with " + how + " No matching subscribers)"));
         }
     }
@@ -151,22 +230,26 @@ final class Calls {
 
     private void fail(long id, Pending p, RpcException e) {
         if (pending.remove(id, p)) {
-            p.future.completeExceptionally(e);
+            p.fail(e);
         }
     }
 
     private void timedOut(long id, Pending p) {
         if (pending.remove(id, p)) {
+            if (p instanceof Gathering g) {
+                g.finish(); // what came by the deadline is the result
+                return;
+            }
             timeouts.increment();
-            p.future.completeExceptionally(new RpcTimeoutException("no reply to the request to " + p.topic + " within "
-                    + p.timeoutMillis + " ms", false));
+            p.fail(new RpcTimeoutException("no reply to the request to " + p.topic + " within " + p.timeoutMillis + " ms",
+                    false));
         }
     }
 
     private void connectionLost(long id, Pending p, Throwable cause) {
         if (pending.remove(id, p)) {
             connectionLosses.increment();
-            p.future.completeExceptionally(new ConnectionLostException("the connection to the broker was lost before"
+            p.fail(new ConnectionLostException("the connection to the broker was lost before"
                     + " the reply to the request to " + p.topic + " came: " + cause.getMessage(), cause));
         }
     }
@@ -188,7 +271,7 @@ final class Calls {
     /** A PUBLISH on the reply topic: matched by its Correlation Data only. */
     void onReply(Mqtt5Publish publish) {
         Long id = publish.getCorrelationData().map(this::idOf).orElse(null);
-        Pending p = id == null ? null : pending.remove(id);
+        Pending p = id == null ? null : pending.get(id);
         if (p == null) {
             dropped.increment(); // late, duplicated, or not ours
             return;
@@ -197,26 +280,56 @@ final class Calls {
         Reply reply = new Reply(publish.getTopic().toString(), publish.getPayloadAsBytes(),
                 publish.getContentType().map(Object::toString).orElse(null), properties);
         String status = Wire.first(properties, RpcHeaders.STATUS).orElse(RpcHeaders.OK);
+        if (p instanceof Gathering g) {
+            gathered(id, g, reply, status);
+            return;
+        }
+        if (!pending.remove(id, p)) {
+            dropped.increment(); // ended meanwhile
+            return;
+        }
         switch (status) {
             case RpcHeaders.ERROR -> {
                 responderErrors.increment();
-                p.future.completeExceptionally(new ResponderException(
-                        Wire.first(properties, RpcHeaders.CODE).orElse(RpcHeaders.HANDLER_ERROR),
+                p.fail(new ResponderException(Wire.first(properties, RpcHeaders.CODE).orElse(RpcHeaders.HANDLER_ERROR),
                         Wire.first(properties, RpcHeaders.MESSAGE).orElse(""), reply));
             }
             case RpcHeaders.NO_RESPONDERS -> {
                 noResponders.increment();
-                p.future.completeExceptionally(new NoResponderException("no responder is subscribed to " + p.topic
+                p.fail(new NoResponderException("no responder is subscribed to " + p.topic
                         + " (the broker replied " + Wire.first(properties, RpcHeaders.MESSAGE).orElse("no responders") + ")"));
             }
             case RpcHeaders.EXPIRED -> {
                 timeouts.increment();
-                p.future.completeExceptionally(new RpcTimeoutException("the request to " + p.topic
+                p.fail(new RpcTimeoutException("the request to " + p.topic
                         + " expired in a responder's queue before it was delivered (the broker's reply)", true));
             }
             default -> {
                 replies.increment();
-                p.future.complete(reply);
+                p.accept(reply);
+            }
+        }
+    }
+
+    /** A reply to a gathering call: every responder's answer counts, errors included (see {@link Reply#isError()}). */
+    private void gathered(long id, Gathering g, Reply reply, String status) {
+        switch (status) {
+            case RpcHeaders.NO_RESPONDERS -> {
+                if (g.isEmpty() && pending.remove(id, g)) {
+                    noResponders.increment();
+                    g.fail(new NoResponderException("no responder is subscribed to " + g.topic + " (the broker's reply)"));
+                }
+            }
+            case RpcHeaders.EXPIRED -> dropped.increment(); // one queue's copy expired: the others may still answer
+            default -> {
+                if (RpcHeaders.ERROR.equals(status)) {
+                    responderErrors.increment();
+                } else {
+                    replies.increment();
+                }
+                if (g.accept(reply)) {
+                    pending.remove(id, g);
+                }
             }
         }
     }

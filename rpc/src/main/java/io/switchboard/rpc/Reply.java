@@ -46,6 +46,25 @@ public final class Reply {
         return userProperties;
     }
 
+    /**
+     * Whether this is an error reply ({@code rpc-status: error}). Only a gathering call
+     * ({@link RpcClient#gather}) hands out error replies; a single call fails with
+     * {@link ResponderException} instead.
+     */
+    public boolean isError() {
+        return userProperty(RpcHeaders.STATUS).map(RpcHeaders.ERROR::equals).orElse(false);
+    }
+
+    /** The error code of an error reply. */
+    public Optional<String> errorCode() {
+        return isError() ? userProperty(RpcHeaders.CODE) : Optional.empty();
+    }
+
+    /** The error message of an error reply. */
+    public Optional<String> errorMessage() {
+        return isError() ? userProperty(RpcHeaders.MESSAGE) : Optional.empty();
+    }
+
     /** The first user property called {@code name}. */
     public Optional<String> userProperty(String name) {
         return Wire.first(userProperties, name);

@@ -64,6 +64,11 @@ public final class Request {
         return Wire.first(userProperties, name);
     }
 
+    /** The caller's W3C {@code traceparent}, when it sent one (copied onto the reply). */
+    public Optional<String> traceparent() {
+        return userProperty(RpcHeaders.TRACEPARENT);
+    }
+
     /** Where the reply goes. */
     public String responseTopic() {
         return responseTopic;

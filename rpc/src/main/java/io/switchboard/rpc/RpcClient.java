@@ -77,7 +77,70 @@ public final class RpcClient implements AutoCloseable {
         if (closed) {
             return CompletableFuture.failedFuture(new RpcCancelledException("the RPC client is closed"));
         }
-        return calls.call(topic, payload, options);
+        if (options.retries() == 0) {
+            return calls.call(topic, payload, options);
+        }
+        CompletableFuture<Reply> result = new CompletableFuture<>();
+        attempt(topic, payload, options, 0, result);
+        return result;
+    }
+
+    /** One attempt of a call with retries; a timeout or a lost connection tries again after the backoff. */
+    private void attempt(String topic, byte[] payload, CallOptions options, int done, CompletableFuture<Reply> result) {
+        if (result.isDone() || closed) {
+            result.completeExceptionally(new RpcCancelledException("the RPC client is closed"));
+            return;
+        }
+        CompletableFuture<Reply> one = calls.call(topic, payload, options);
+        result.whenComplete((r, e) -> one.cancel(false)); // the caller's cancel ends the attempt too
+        one.whenComplete((reply, error) -> {
+            if (error == null) {
+                result.complete(reply);
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            boolean again = (cause instanceof RpcTimeoutException || cause instanceof ConnectionLostException)
+                    && done < options.retries() && !closed;
+            if (!again) {
+                result.completeExceptionally(cause);
+                return;
+            }
+            long wait = options.retryBackoff().toMillis() << Math.min(done, 20);
+            timer.schedule(() -> attempt(topic, payload, options, done + 1, result), wait, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    /**
+     * A batch: every call made at once, one future for all their outcomes, in the order given. It
+     * completes when the last call has ended; each call's failure is in its {@link CallResult}.
+     */
+    public CompletableFuture<List<CallResult>> callAll(List<Call> batch) {
+        List<CompletableFuture<CallResult>> each = new ArrayList<>(batch.size());
+        for (Call c : batch) {
+            each.add(call(c.topic(), c.payload(), c.options()).handle((reply, error) -> error == null
+                    ? new CallResult(c, reply, null) : new CallResult(c, null, unwrap(error))));
+        }
+        return CompletableFuture.allOf(each.toArray(CompletableFuture[]::new))
+                .thenApply(v -> each.stream().map(CompletableFuture::join).toList());
+    }
+
+    /**
+     * Scatter-gather: one request, answered by every responder subscribed to {@code topic} (say
+     * {@code devices/+/health} served by many devices, or a fleet topic): completes with the replies
+     * once {@code maxReplies} came, or with those that came when the timeout passes (possibly none:
+     * no timeout error). Error replies are among them ({@link Reply#isError()}). Fails with
+     * {@link NoResponderException} when nobody is subscribed.
+     */
+    public CompletableFuture<List<Reply>> gather(String topic, byte[] payload, int maxReplies, CallOptions options) {
+        Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(options, "options");
+        if (maxReplies < 1) {
+            throw new IllegalArgumentException("maxReplies " + maxReplies + ": at least 1");
+        }
+        if (closed) {
+            return CompletableFuture.failedFuture(new RpcCancelledException("the RPC client is closed"));
+        }
+        return calls.gather(topic, payload, options, maxReplies);
     }
 
     /** {@link #call} and wait; throws the {@link RpcException} the call failed with. */

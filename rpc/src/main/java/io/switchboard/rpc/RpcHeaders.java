@@ -21,6 +21,9 @@ public final class RpcHeaders {
     /** From a broker: the request expired in a responder's queue before it was delivered. */
     public static final String EXPIRED = "expired";
 
+    /** W3C Trace Context: on a request when the caller gives one; copied onto its reply. */
+    public static final String TRACEPARENT = "traceparent";
+
     /** The code of the error reply sent when a handler throws. */
     public static final String HANDLER_ERROR = "handler-error";
 

@@ -240,6 +240,7 @@ final class Services {
                 }
                 Response out = error != null ? errorReply(error) : response == null ? Response.empty() : response;
                 List<UserProperty> properties = new ArrayList<>(out.userProperties());
+                request.traceparent().ifPresent(t -> properties.add(new UserProperty(RpcHeaders.TRACEPARENT, t)));
                 if (out.isError()) {
                     properties.add(new UserProperty(RpcHeaders.STATUS, RpcHeaders.ERROR));
                     properties.add(new UserProperty(RpcHeaders.CODE, out.errorCode()));

@@ -310,4 +310,70 @@ abstract class RpcContract {
         assertThat(runs.get()).isEqualTo(2);
         assertThat(replies).containsExactlyInAnyOrder("run 1", "run 1", "run 2");
     }
+
+    @Test
+    void aTraceparentGoesWithTheRequestAndComesBackOnTheReply() {
+        client().serve("rpc-test/traced", r -> Response.of(r.traceparent().orElse("none")));
+        String tp = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        Reply reply = client().callBlocking("rpc-test/traced", new byte[0], CallOptions.defaults().withTraceparent(tp));
+        assertThat(reply.payloadAsString()).isEqualTo(tp);
+        assertThat(reply.userProperty(RpcHeaders.TRACEPARENT)).contains(tp);
+    }
+
+    @Test
+    void anIdempotentCallIsRetriedAfterATimeoutButNotAfterAResponderError() {
+        AtomicInteger seen = new AtomicInteger();
+        client().serveAsync("rpc-test/flaky", r -> seen.incrementAndGet() == 1
+                ? new CompletableFuture<>() // the first request is lost in the device
+                : CompletableFuture.completedFuture(Response.of("second try")), ServeOptions.defaults());
+        RpcClient backend = client();
+        Reply reply = backend.callBlocking("rpc-test/flaky", new byte[0], CallOptions.defaults()
+                .withTimeout(Duration.ofMillis(700)).withRetries(2, Duration.ofMillis(10)));
+        assertThat(reply.payloadAsString()).isEqualTo("second try");
+        assertThat(backend.stats().calls()).isEqualTo(2);
+        assertThat(backend.stats().timeouts()).isEqualTo(1);
+
+        AtomicInteger failing = new AtomicInteger();
+        client().serve("rpc-test/broken", r -> {
+            failing.incrementAndGet();
+            throw new IllegalStateException("broken");
+        });
+        assertThatThrownBy(() -> backend.callBlocking("rpc-test/broken", new byte[0],
+                CallOptions.defaults().withRetries(3, Duration.ofMillis(10)))).isInstanceOf(ResponderException.class);
+        assertThat(failing.get()).isEqualTo(1);
+        assertIdle(backend);
+    }
+
+    @Test
+    void aBatchGivesEveryOutcomeInOrderInOneFuture() {
+        client().serve("rpc-test/batch/ok", r -> Response.of("fine"));
+        client().serve("rpc-test/batch/fails", r -> Response.error("nope", "not today"));
+        List<CallResult> results = client().callAll(List.of(Call.of("rpc-test/batch/ok", new byte[0]),
+                Call.of("rpc-test/batch/fails", new byte[0]), Call.of("rpc-test/batch/nobody", new byte[0]))).join();
+        assertThat(results).hasSize(3);
+        assertThat(results.get(0).reply().payloadAsString()).isEqualTo("fine");
+        assertThat(results.get(1).error()).isInstanceOf(ResponderException.class);
+        assertThat(results.get(2).error()).isInstanceOf(NoResponderException.class);
+    }
+
+    @Test
+    void scatterGatherCollectsTheRepliesOfEveryResponderUntilTheCountOrTheDeadline() {
+        for (String device : List.of("a", "b", "c")) {
+            client().serve("rpc-test/fleet/health", r -> device.equals("c") ? Response.error("low-battery", "3 %")
+                    : Response.of("ok from " + device));
+        }
+        RpcClient backend = client();
+        List<Reply> three = backend.gather("rpc-test/fleet/health", new byte[0], 3,
+                CallOptions.defaults().withTimeout(Duration.ofMinutes(1))).join();
+        assertThat(three).hasSize(3);
+        assertThat(three).filteredOn(r -> !r.isError()).extracting(Reply::payloadAsString)
+                .containsExactlyInAnyOrder("ok from a", "ok from b");
+        assertThat(three).filteredOn(Reply::isError).singleElement()
+                .satisfies(r -> assertThat(r.errorCode()).contains("low-battery"));
+        // Asking for more replies than there are responders: what came by the deadline, no error.
+        List<Reply> byDeadline = backend.gather("rpc-test/fleet/health", new byte[0], 10,
+                CallOptions.defaults().withTimeout(Duration.ofSeconds(1))).join();
+        assertThat(byDeadline).hasSize(3);
+        assertIdle(backend);
+    }
 }
