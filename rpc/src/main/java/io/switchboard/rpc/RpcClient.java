@@ -1,20 +1,10 @@
 package io.switchboard.rpc;
 
-import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
-import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
-import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
-import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -44,11 +34,11 @@ public final class RpcClient implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     private final String clientId;
     private final String replyTopic;
-    private final Calls calls;
+    final Calls calls;
     private final Services services;
-    private volatile boolean closed;
+    volatile boolean closed;
 
-    private RpcClient(Mqtt5AsyncClient mqtt, ScheduledThreadPoolExecutor timer, String clientId, String replyTopic,
+    RpcClient(Mqtt5AsyncClient mqtt, ScheduledThreadPoolExecutor timer, String clientId, String replyTopic,
             Services services) {
         this.mqtt = mqtt;
         this.timer = timer;
@@ -173,7 +163,7 @@ public final class RpcClient implements AutoCloseable {
         return serveAsync(filter, blocking(handler), options);
     }
 
-    private static AsyncRequestHandler blocking(RequestHandler handler) {
+    static AsyncRequestHandler blocking(RequestHandler handler) {
         return request -> {
             try {
                 return CompletableFuture.completedFuture(handler.handle(request));
@@ -229,7 +219,7 @@ public final class RpcClient implements AutoCloseable {
         }
     }
 
-    private static RpcException unwrap(Throwable e) {
+    static RpcException unwrap(Throwable e) {
         Throwable t = e;
         while (t instanceof CompletionException && t.getCause() != null) {
             t = t.getCause();
@@ -245,18 +235,18 @@ public final class RpcClient implements AutoCloseable {
 
     /** Where and how to connect. */
     public static final class Builder {
-        private String host = "localhost";
-        private int port = 1883;
-        private String clientId;
-        private String username;
-        private byte[] password;
-        private String replyTopic;
-        private boolean reconnect = true;
-        private long sessionExpirySeconds;
+        String host = "localhost";
+        int port = 1883;
+        String clientId;
+        String username;
+        byte[] password;
+        String replyTopic;
+        boolean reconnect = true;
+        long sessionExpirySeconds;
         private final List<Declared> declared = new ArrayList<>();
 
         /** A service declared before connecting. */
-        private record Declared(String filter, AsyncRequestHandler handler, ServeOptions options) {
+        record Declared(String filter, AsyncRequestHandler handler, ServeOptions options) {
         }
 
         private Builder() {
@@ -351,112 +341,7 @@ public final class RpcClient implements AutoCloseable {
         }
 
         public CompletableFuture<RpcClient> connectAsync() {
-            String id = clientId != null ? clientId : "rpc-" + HexFormat.of().formatHex(random(8));
-            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "sb-rpc-timer-" + id);
-                t.setDaemon(true);
-                return t;
-            });
-            timer.setRemoveOnCancelPolicy(true); // a cancelled deadline leaves nothing queued
-            RpcClient[] self = new RpcClient[1];
-            Mqtt5ClientBuilder b = MqttClient.builder().useMqttVersion5().identifier(id).serverHost(host).serverPort(port)
-                    .addDisconnectedListener(ctx -> {
-                        RpcClient c = self[0];
-                        if (c == null || c.closed) {
-                            return; // the first connect fails at once, not by retrying; a closed client stays closed
-                        }
-                        c.calls.connectionLost(ctx.getCause());
-                        if (reconnect) {
-                            // 0.5 s, doubling up to 30 s; subscriptions come back with the connection.
-                            long delay = Math.min(30_000, 500L << Math.min(6, ctx.getReconnector().getAttempts()));
-                            ctx.getReconnector().reconnect(true).resubscribeIfSessionExpired(true)
-                                    .delay(delay, TimeUnit.MILLISECONDS);
-                        }
-                    });
-            Mqtt5AsyncClient mqtt = b.buildAsync();
-            Services services = new Services(mqtt, timer, id);
-            List<Services.Served> prepared = new ArrayList<>();
-            for (Declared d : declared) {
-                prepared.add(services.prepare(d.filter(), d.handler(), d.options()));
-            }
-            // What no subscription callback takes: requests a resumed session gets before its callbacks exist.
-            mqtt.publishes(MqttGlobalPublishFilter.REMAINING, p -> {
-                if (services.dispatch(p)) {
-                    return; // acknowledged once answered
-                }
-                RpcClient c = self[0];
-                if (c != null && p.getTopic().toString().equals(c.replyTopic)) {
-                    c.calls.onReply(p);
-                }
-                p.acknowledge();
-            }, true);
-            boolean persistent = sessionExpirySeconds > 0;
-            var connect = mqtt.connectWith().cleanStart(!persistent).sessionExpiryInterval(sessionExpirySeconds)
-                    .restrictions().requestResponseInformation(true).applyRestrictions();
-            if (username != null) {
-                connect = connect.simpleAuth().username(username).password(password == null ? new byte[0] : password)
-                        .applySimpleAuth();
-            }
-            return connect.send().thenCompose((Mqtt5ConnAck ack) -> {
-                String topic = replyTopic != null ? replyTopic : ack.getResponseInformation()
-                        .map(info -> trimSlash(info.toString()) + "/rpc")
-                        .orElse(DEFAULT_REPLY_PREFIX + (persistent ? derived(id) : HexFormat.of().formatHex(random(12))));
-                RpcClient client = new RpcClient(mqtt, timer, id, topic, services);
-                self[0] = client;
-                return mqtt.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).callback(client.calls::onReply)
-                        .send().thenCompose((Mqtt5SubAck suback) -> {
-                            if (suback.getReasonCodes().get(0).isError()) {
-                                client.close();
-                                throw new RpcException("the broker refused the subscription to the reply topic " + topic
-                                        + ": " + suback.getReasonCodes().get(0));
-                            }
-                            return CompletableFuture.allOf(prepared.stream().map(services::subscribeAsync)
-                                    .toArray(CompletableFuture[]::new)).thenApply(v -> client);
-                        });
-            }).whenComplete((c, e) -> {
-                if (e != null) {
-                    timer.shutdownNow();
-                    mqtt.disconnect();
-                }
-            }).exceptionallyCompose(e -> {
-                Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                return CompletableFuture.failedFuture(t instanceof RpcException ? t
-                        : new ConnectionLostException("cannot connect to " + host + ":" + port + ": " + reason(t), t));
-            });
-        }
-
-        /** The root cause's message, without the transport's class names. */
-        private static String reason(Throwable t) {
-            Throwable root = t;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            String m = root.getMessage() != null ? root.getMessage() : t.getMessage();
-            if (m == null) {
-                return root.getClass().getSimpleName();
-            }
-            int refused = m.indexOf("Connection refused");
-            return refused >= 0 ? "connection refused" : m;
-        }
-
-        /** 24 hex digits derived from the client id: the same reply topic for the same session. */
-        private static String derived(String clientId) {
-            try {
-                byte[] h = MessageDigest.getInstance("SHA-256").digest(clientId.getBytes(StandardCharsets.UTF_8));
-                return HexFormat.of().formatHex(h, 0, 12);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        private static String trimSlash(String s) {
-            return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
-        }
-
-        private static byte[] random(int n) {
-            byte[] b = new byte[n];
-            new SecureRandom().nextBytes(b);
-            return b;
+            return Connector.connect(this, List.copyOf(declared));
         }
     }
 }
