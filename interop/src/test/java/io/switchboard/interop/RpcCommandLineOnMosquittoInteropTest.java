@@ -1,32 +1,20 @@
 package io.switchboard.interop;
 
-import io.switchboard.testkit.MosquittoBroker;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.switchboard.testkit.MosquittoExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code switchboard rpc} against Eclipse Mosquitto: the command line works with any MQTT 5 broker. */
 class RpcCommandLineOnMosquittoInteropTest extends RpcCommandLineContract {
-    private static MosquittoBroker mosquitto;
-
-    @BeforeAll
-    static void start() throws Exception {
-        mosquitto = MosquittoBroker.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (mosquitto != null) {
-            mosquitto.close();
-        }
-    }
+    @RegisterExtension
+    static final MosquittoExtension MOSQUITTO = new MosquittoExtension();
 
     @Override
     String host() {
-        return mosquitto.host();
+        return MOSQUITTO.host();
     }
 
     @Override
     int port() {
-        return mosquitto.port();
+        return MOSQUITTO.port();
     }
 }

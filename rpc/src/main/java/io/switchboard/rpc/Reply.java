@@ -1,49 +1,12 @@
 package io.switchboard.rpc;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
-/** A successful reply: its payload, content type and user properties. */
-public final class Reply {
-    private final String topic;
-    private final byte[] payload;
-    private final String contentType;
-    private final List<UserProperty> userProperties;
-
+/** A reply: its payload, content type and user properties (an error reply only from {@link RpcClient#gather}). */
+public final class Reply extends RpcMessage {
     Reply(String topic, byte[] payload, String contentType, List<UserProperty> userProperties) {
-        this.topic = topic;
-        this.payload = payload;
-        this.contentType = contentType;
-        this.userProperties = userProperties;
-    }
-
-    /** The topic the reply came on (the caller's reply topic). */
-    public String topic() {
-        return topic;
-    }
-
-    /** The payload (empty for an empty reply); a copy. */
-    public byte[] payload() {
-        return payload.clone();
-    }
-
-    /** The payload as UTF-8 text. */
-    public String payloadAsString() {
-        return new String(payload, StandardCharsets.UTF_8);
-    }
-
-    /** The payload read as JSON into {@code type}. */
-    public <T> T json(Class<T> type) {
-        return Json.read(payload, type);
-    }
-
-    public Optional<String> contentType() {
-        return Optional.ofNullable(contentType);
-    }
-
-    public List<UserProperty> userProperties() {
-        return userProperties;
+        super(topic, payload, contentType, userProperties);
     }
 
     /**
@@ -65,13 +28,8 @@ public final class Reply {
         return isError() ? userProperty(RpcHeaders.MESSAGE) : Optional.empty();
     }
 
-    /** The first user property called {@code name}. */
-    public Optional<String> userProperty(String name) {
-        return Wire.first(userProperties, name);
-    }
-
     @Override
     public String toString() {
-        return "Reply[" + payload.length + " bytes" + (contentType == null ? "" : ", " + contentType) + "]";
+        return "Reply[" + payloadLength() + " bytes" + contentType().map(t -> ", " + t).orElse("") + "]";
     }
 }

@@ -1,6 +1,5 @@
 package io.switchboard.rpc;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -12,11 +11,7 @@ import java.util.concurrent.CompletionStage;
  * cancellation signal that fires when the deadline passes (the caller has given up) or the client
  * closes.
  */
-public final class Request {
-    private final String topic;
-    private final byte[] payload;
-    private final String contentType;
-    private final List<UserProperty> userProperties;
+public final class Request extends RpcMessage {
     private final String responseTopic;
     private final byte[] correlationData;
     private final Instant deadline;
@@ -24,44 +19,10 @@ public final class Request {
 
     Request(String topic, byte[] payload, String contentType, List<UserProperty> userProperties, String responseTopic,
             byte[] correlationData, Instant deadline) {
-        this.topic = topic;
-        this.payload = payload;
-        this.contentType = contentType;
-        this.userProperties = userProperties;
+        super(topic, payload, contentType, userProperties);
         this.responseTopic = responseTopic;
         this.correlationData = correlationData;
         this.deadline = deadline;
-    }
-
-    public String topic() {
-        return topic;
-    }
-
-    /** The payload; a copy. */
-    public byte[] payload() {
-        return payload.clone();
-    }
-
-    public String payloadAsString() {
-        return new String(payload, StandardCharsets.UTF_8);
-    }
-
-    /** The payload read as JSON into {@code type}. */
-    public <T> T json(Class<T> type) {
-        return Json.read(payload, type);
-    }
-
-    public Optional<String> contentType() {
-        return Optional.ofNullable(contentType);
-    }
-
-    public List<UserProperty> userProperties() {
-        return userProperties;
-    }
-
-    /** The first user property called {@code name}. */
-    public Optional<String> userProperty(String name) {
-        return Wire.first(userProperties, name);
     }
 
     /** The caller's W3C {@code traceparent}, when it sent one (copied onto the reply). */

@@ -2,30 +2,18 @@ package io.switchboard.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.switchboard.testkit.MosquittoBroker;
+import io.switchboard.testkit.MosquittoExtension;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The RPC library against Eclipse Mosquitto: the library works on any MQTT 5 broker. Mosquitto
  * gives no Response Information, so replies come under {@link RpcClient#DEFAULT_REPLY_PREFIX}.
  */
 class MosquittoRpcTest extends RpcContract {
-    private static MosquittoBroker mosquitto;
-
-    @BeforeAll
-    static void start() throws Exception {
-        mosquitto = MosquittoBroker.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (mosquitto != null) {
-            mosquitto.close();
-        }
-    }
+    @RegisterExtension
+    static final MosquittoExtension MOSQUITTO = new MosquittoExtension();
 
     @Override
     void letBrokerTimePass(Duration d) throws InterruptedException {
@@ -34,12 +22,12 @@ class MosquittoRpcTest extends RpcContract {
 
     @Override
     String host() {
-        return mosquitto.host();
+        return MOSQUITTO.host();
     }
 
     @Override
     int port() {
-        return mosquitto.port();
+        return MOSQUITTO.port();
     }
 
     @Test
