@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  */
 public final class CallOptions {
     private static final CallOptions DEFAULTS = new CallOptions(Duration.ofSeconds(10), 1, List.of(), null, null, 0,
-            Duration.ZERO);
+            Duration.ZERO, null);
     private static final Pattern TRACEPARENT = Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
 
     private final Duration timeout;
@@ -23,9 +23,11 @@ public final class CallOptions {
     private final String traceparent;
     private final int retries;
     private final Duration retryBackoff;
+    private final String method;
 
     private CallOptions(Duration timeout, int qos, List<UserProperty> userProperties, String contentType,
-            String traceparent, int retries, Duration retryBackoff) {
+            String traceparent, int retries, Duration retryBackoff, String method) {
+        this.method = method;
         this.timeout = timeout;
         this.qos = qos;
         this.userProperties = userProperties;
@@ -46,7 +48,7 @@ public final class CallOptions {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout " + timeout + ": must be positive");
         }
-        return new CallOptions(timeout, qos, userProperties, contentType, traceparent, retries, retryBackoff);
+        return new CallOptions(timeout, qos, userProperties, contentType, traceparent, retries, retryBackoff, method);
     }
 
     /** The request's QoS, 0, 1 or 2. With 0 a call without responder fails only by timeout (or broker help). */
@@ -54,19 +56,19 @@ public final class CallOptions {
         if (qos < 0 || qos > 2) {
             throw new IllegalArgumentException("qos " + qos + ": allowed 0, 1 or 2");
         }
-        return new CallOptions(timeout, qos, userProperties, contentType, traceparent, retries, retryBackoff);
+        return new CallOptions(timeout, qos, userProperties, contentType, traceparent, retries, retryBackoff, method);
     }
 
     /** Adds a user property to the request (names may repeat). */
     public CallOptions withUserProperty(String name, String value) {
         List<UserProperty> all = new ArrayList<>(userProperties);
         all.add(new UserProperty(name, value));
-        return new CallOptions(timeout, qos, List.copyOf(all), contentType, traceparent, retries, retryBackoff);
+        return new CallOptions(timeout, qos, List.copyOf(all), contentType, traceparent, retries, retryBackoff, method);
     }
 
     /** The request's Content Type, or null for none. */
     public CallOptions withContentType(String contentType) {
-        return new CallOptions(timeout, qos, userProperties, contentType, traceparent, retries, retryBackoff);
+        return new CallOptions(timeout, qos, userProperties, contentType, traceparent, retries, retryBackoff, method);
     }
 
     /**
@@ -78,7 +80,7 @@ public final class CallOptions {
             throw new IllegalArgumentException("traceparent '" + traceparent
                     + "': expected version-traceid-parentid-flags in lower-case hex, e.g. 00-<32 hex>-<16 hex>-01");
         }
-        return new CallOptions(timeout, qos, userProperties, contentType, traceparent, retries, retryBackoff);
+        return new CallOptions(timeout, qos, userProperties, contentType, traceparent, retries, retryBackoff, method);
     }
 
     /**
@@ -95,7 +97,21 @@ public final class CallOptions {
         if (backoff.isNegative()) {
             throw new IllegalArgumentException("backoff " + backoff + ": must not be negative");
         }
-        return new CallOptions(timeout, qos, userProperties, contentType, traceparent, retries, backoff);
+        return new CallOptions(timeout, qos, userProperties, contentType, traceparent, retries, backoff, method);
+    }
+
+    /**
+     * The method name the call is counted under in the metrics (tag {@code method}); the topic
+     * unless set. Set it when topics carry ids ({@code devices/<id>/health}), so that every device
+     * does not get timers of its own.
+     */
+    public CallOptions withMethod(String method) {
+        return new CallOptions(timeout, qos, userProperties, contentType, traceparent, retries, retryBackoff, method);
+    }
+
+    /** The metrics' method name, or null for the topic. */
+    public String method() {
+        return method;
     }
 
     /** The traceparent, or null. */

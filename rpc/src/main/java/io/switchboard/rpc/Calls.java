@@ -32,6 +32,7 @@ final class Calls {
     private final Mqtt5AsyncClient mqtt;
     private final ScheduledExecutorService timer;
     private final String replyTopic;
+    private final RpcMetrics metrics;
     private final long prefix = new SecureRandom().nextLong();
     private final AtomicLong counter = new AtomicLong();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
@@ -116,7 +117,8 @@ final class Calls {
         }
     }
 
-    Calls(Mqtt5AsyncClient mqtt, ScheduledExecutorService timer, String replyTopic) {
+    Calls(Mqtt5AsyncClient mqtt, ScheduledExecutorService timer, String replyTopic, RpcMetrics metrics) {
+        this.metrics = metrics;
         this.mqtt = mqtt;
         this.timer = timer;
         this.replyTopic = replyTopic;
@@ -147,7 +149,10 @@ final class Calls {
         pending.put(id, p);
         p.timer = timer.schedule(() -> timedOut(id, p), p.timeoutMillis, TimeUnit.MILLISECONDS);
         // Whatever ends the call (reply, failure, timeout, the caller's cancel), nothing is left behind.
+        long started = System.nanoTime();
+        String method = options.method() != null ? options.method() : p.topic;
         p.done().whenComplete((r, e) -> {
+            metrics.call(method, RpcMetrics.outcome(e), System.nanoTime() - started);
             pending.remove(id, p);
             ScheduledFuture<?> t = p.timer;
             if (t != null) {

@@ -52,7 +52,7 @@ final class Connector {
                     }
                 });
         Mqtt5AsyncClient mqtt = b.buildAsync();
-        Services services = new Services(mqtt, timer, id);
+        Services services = new Services(mqtt, timer, id, o.metrics != null ? o.metrics : RpcMetrics.detect());
         List<Services.Served> prepared = new ArrayList<>();
         for (RpcClient.Builder.Declared d : declared) {
             prepared.add(services.prepare(d.filter(), d.handler(), d.options()));

@@ -44,7 +44,7 @@ public final class RpcClient implements AutoCloseable {
         this.timer = timer;
         this.clientId = clientId;
         this.replyTopic = replyTopic;
-        this.calls = new Calls(mqtt, timer, replyTopic);
+        this.calls = new Calls(mqtt, timer, replyTopic, services.metrics());
         this.services = services;
     }
 
@@ -243,6 +243,7 @@ public final class RpcClient implements AutoCloseable {
         String replyTopic;
         boolean reconnect = true;
         long sessionExpirySeconds;
+        RpcMetrics metrics;
         private final List<Declared> declared = new ArrayList<>();
 
         /** A service declared before connecting. */
@@ -317,6 +318,16 @@ public final class RpcClient implements AutoCloseable {
         public Builder replyTopic(String replyTopic) {
             Wire.checkTopicName(replyTopic);
             this.replyTopic = replyTopic;
+            return this;
+        }
+
+        /**
+         * The Micrometer registry for the per-method timers {@code switchboard.rpc.calls} and
+         * {@code switchboard.rpc.served} (docs/rpc.md, "Metrics"). Unless set, Micrometer's global
+         * registry when Micrometer is on the class path, else none.
+         */
+        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+            this.metrics = new MicrometerMetrics(Objects.requireNonNull(registry, "registry"));
             return this;
         }
 

@@ -40,16 +40,22 @@ final class Services {
     private final Mqtt5AsyncClient mqtt;
     private final ScheduledExecutorService timer;
     private final String clientId;
+    private final RpcMetrics metrics;
     private final Set<Served> served = ConcurrentHashMap.newKeySet();
     final LongAdder requests = new LongAdder();
     final LongAdder duplicates = new LongAdder();
     final LongAdder expired = new LongAdder();
     final LongAdder notRequests = new LongAdder();
 
-    Services(Mqtt5AsyncClient mqtt, ScheduledExecutorService timer, String clientId) {
+    Services(Mqtt5AsyncClient mqtt, ScheduledExecutorService timer, String clientId, RpcMetrics metrics) {
+        this.metrics = metrics;
         this.mqtt = mqtt;
         this.timer = timer;
         this.clientId = clientId;
+    }
+
+    RpcMetrics metrics() {
+        return metrics;
     }
 
     int count() {
@@ -197,13 +203,15 @@ final class Services {
                 first.whenComplete((r, e) -> reply(publish, request, r, e));
                 return;
             }
+            long started = System.nanoTime();
             ScheduledFuture<?> cancel = deadline == null ? null : timer.schedule(() -> request.cancelled.complete(null),
                     Math.max(0, deadline.toEpochMilli() - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
             result.whenComplete((r, e) -> {
                 if (cancel != null) {
                     cancel.cancel(false);
                 }
-                reply(publish, request, r, e);
+                String outcome = reply(publish, request, r, e);
+                metrics.served(subscription, outcome, System.nanoTime() - started);
             });
             try {
                 workers.execute(() -> run(request, result));
@@ -232,16 +240,19 @@ final class Services {
             }
         }
 
-        private void reply(Mqtt5Publish publish, Request request, Response response, Throwable error) {
+        /** Sends the reply; returns the outcome for the metrics: ok, error, or expired (not sent). */
+        private String reply(Mqtt5Publish publish, Request request, Response response, Throwable error) {
+            String outcome = "ok";
             try {
                 if (request.deadline().isPresent() && Instant.now().isAfter(request.deadline().get())) {
                     expired.increment(); // the caller has stopped waiting: a reply would only be dropped
-                    return;
+                    return "expired";
                 }
                 Response out = error != null ? errorReply(error) : response == null ? Response.empty() : response;
                 List<UserProperty> properties = new ArrayList<>(out.userProperties());
                 request.traceparent().ifPresent(t -> properties.add(new UserProperty(RpcHeaders.TRACEPARENT, t)));
                 if (out.isError()) {
+                    outcome = "error";
                     properties.add(new UserProperty(RpcHeaders.STATUS, RpcHeaders.ERROR));
                     properties.add(new UserProperty(RpcHeaders.CODE, out.errorCode()));
                     properties.add(new UserProperty(RpcHeaders.MESSAGE, out.errorMessage()));
@@ -262,6 +273,7 @@ final class Services {
                 publish.acknowledge();
                 request.cancelled.complete(null);
             }
+            return outcome;
         }
 
         @Override

@@ -82,4 +82,31 @@ class SwitchboardRpcTest extends RpcContract {
             fixed.close();
         }
     }
+
+    @Test
+    void perMethodTimersGoToMicrometer() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        RpcClient device = RpcClient.builder().host(host()).port(port()).meterRegistry(registry).connect();
+        RpcClient backend = RpcClient.builder().host(host()).port(port()).meterRegistry(registry).connect();
+        try {
+            device.serve("metrics/devices/+/health", r -> Response.of("ok"));
+            for (int i = 0; i < 3; i++) {
+                backend.callBlocking("metrics/devices/" + i + "/health", new byte[0],
+                        CallOptions.defaults().withMethod("health"));
+            }
+            assertThatThrownBy(() -> backend.callBlocking("metrics/nobody", new byte[0], CallOptions.defaults()))
+                    .isInstanceOf(NoResponderException.class);
+            assertThat(registry.get("switchboard.rpc.calls").tag("method", "health").tag("outcome", "ok").timer().count())
+                    .isEqualTo(3);
+            assertThat(registry.get("switchboard.rpc.calls").tag("method", "metrics/nobody").tag("outcome", "no-responder")
+                    .timer().count()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> registry.find("switchboard.rpc.served")
+                    .tag("filter", "metrics/devices/+/health").tag("outcome", "ok").timer() != null
+                    && registry.get("switchboard.rpc.served").tag("outcome", "ok").timer().count() == 3);
+        } finally {
+            backend.close();
+            device.close();
+        }
+    }
 }
