@@ -51,6 +51,14 @@ final class Connector {
                                 .delay(delay, TimeUnit.MILLISECONDS);
                     }
                 });
+        if (o.tls != null) {
+            var ssl = b.sslConfig().trustManagerFactory(o.tls.trustManagerFactory())
+                    .keyManagerFactory(o.tls.keyManagerFactory());
+            if (!o.tls.verifyHostname()) {
+                ssl = ssl.hostnameVerifier((host, session) -> true);
+            }
+            b = ssl.applySslConfig();
+        }
         Mqtt5AsyncClient mqtt = b.buildAsync();
         Services services = new Services(mqtt, timer, id, o.metrics != null ? o.metrics : RpcMetrics.detect());
         List<Services.Served> prepared = new ArrayList<>();

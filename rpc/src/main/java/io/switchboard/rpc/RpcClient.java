@@ -243,6 +243,7 @@ public final class RpcClient implements AutoCloseable {
         String replyTopic;
         boolean reconnect = true;
         long sessionExpirySeconds;
+        TlsOptions tls;
         RpcMetrics metrics;
         private final List<Declared> declared = new ArrayList<>();
 
@@ -328,6 +329,12 @@ public final class RpcClient implements AutoCloseable {
          */
         public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
             this.metrics = new MicrometerMetrics(Objects.requireNonNull(registry, "registry"));
+            return this;
+        }
+
+        /** Connects over TLS ({@code null}: plain TCP, the default). */
+        public Builder tls(TlsOptions tls) {
+            this.tls = tls;
             return this;
         }
 

@@ -81,6 +81,8 @@ public final class CallCommand implements Callable<Integer> {
             client = connection.connect(false); // one call: a lost connection fails it (status 6)
         } catch (RpcException e) {
             return fail(RpcCommand.CONNECTION, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
         }
         try (client) {
             Reply reply = client.callBlocking(topic, body, options);

@@ -1,6 +1,8 @@
 package io.switchboard.cli.rpc;
 
 import io.switchboard.rpc.RpcClient;
+import io.switchboard.rpc.TlsOptions;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** How the client commands reach a broker: the options every one of them takes. */
@@ -25,8 +27,36 @@ public final class ConnectionOptions {
     String password;
 
     /** Connects; {@code reconnect}: whether to reconnect by itself after a lost connection (serve: yes, call: no). */
+    @Option(names = {"--tls"}, description = "Connect over TLS, trusting the Java runtime's certificate authorities"
+            + " (implied by --cafile).")
+    boolean tls;
+
+    @Option(names = {"--cafile"}, paramLabel = "FILE",
+            description = "Trust the certificate authorities in this PEM file (implies --tls).")
+    Path caFile;
+
+    @Option(names = {"--cert"}, paramLabel = "FILE", description = "Client certificate, PEM (with --key).")
+    Path certificate;
+
+    @Option(names = {"--key"}, paramLabel = "FILE",
+            description = "The client certificate's private key, unencrypted PKCS#8 PEM (BEGIN PRIVATE KEY).")
+    Path key;
+
+    @Option(names = {"--insecure"}, description = "Do not check that the broker's certificate names the host.")
+    boolean insecure;
+
     RpcClient connect(boolean reconnect) {
         RpcClient.Builder b = RpcClient.builder().host(host).port(port).clientId(clientId).automaticReconnect(reconnect);
+        if ((certificate == null) != (key == null)) {
+            throw new IllegalArgumentException("--cert and --key go together");
+        }
+        if (tls || caFile != null || certificate != null) {
+            TlsOptions t = caFile != null ? TlsOptions.trusting(caFile) : TlsOptions.systemTrust();
+            if (certificate != null) {
+                t = t.withClientCertificate(certificate, key);
+            }
+            b.tls(t.withHostnameVerification(!insecure));
+        }
         String secret = password != null ? password : System.getenv("SWITCHBOARD_PASSWORD");
         if (username != null || secret != null) {
             b.credentials(username, secret);

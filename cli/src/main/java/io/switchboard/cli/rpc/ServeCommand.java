@@ -70,6 +70,9 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (RpcException e) {
             System.err.println("switchboard rpc serve: " + e.getMessage());
             return RpcCommand.CONNECTION;
+        } catch (IllegalArgumentException e) {
+            System.err.println("switchboard rpc serve: " + e.getMessage());
+            return 2;
         }
         Service service;
         try {
