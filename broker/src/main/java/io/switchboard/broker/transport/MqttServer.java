@@ -21,9 +21,10 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,11 +64,18 @@ public final class MqttServer {
         this.tlsTasks = config.listeners().stream().anyMatch(ListenerConfig::secure) ? tlsTaskPool(threads) : null;
     }
 
+    /**
+     * A fork-join pool: an event loop hands it a task without ever waiting. (A ThreadPoolExecutor's
+     * LinkedBlockingQueue takes a lock on every offer, and adding a worker takes another: BlockHound
+     * caught an event loop parked on one under load.) Daemon threads {@code sb-tls-N}.
+     */
     private static ExecutorService tlsTaskPool(int threads) {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), new DefaultThreadFactory("sb-tls", true));
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
+        AtomicInteger n = new AtomicInteger();
+        return new ForkJoinPool(threads, pool -> {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            t.setName("sb-tls-" + n.incrementAndGet());
+            return t;
+        }, null, true);
     }
 
     /** The event loops that serve connections (sessions read back at start-up are spread over them). */
