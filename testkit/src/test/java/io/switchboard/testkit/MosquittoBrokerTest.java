@@ -2,6 +2,7 @@ package io.switchboard.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.switchboard.codec.MqttVersion;
 import io.switchboard.codec.ReasonCode;
@@ -11,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -111,14 +113,9 @@ class MosquittoBrokerTest {
         }
     }
 
-    /** Polls {@code condition} until it holds; fails after {@value #WAIT_MILLIS} ms. */
-    private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("not within " + WAIT_MILLIS + " ms: " + what);
-            }
-            Thread.sleep(10);
-        }
+    /** Waits (Awaitility, bounded) until {@code condition} holds; the failure says what did not happen. */
+    private static void awaitTrue(String what, BooleanSupplier condition) {
+        await(what).atMost(Duration.ofMillis(WAIT_MILLIS)).pollInterval(Duration.ofMillis(10))
+                .until(condition::getAsBoolean);
     }
 }
