@@ -106,6 +106,9 @@ public final class TlsOptions {
     }
 
     private static List<Certificate> certificates(Path pem) throws IOException, GeneralSecurityException {
+        if (!Files.isReadable(pem)) {
+            throw new IOException("no readable file " + pem);
+        }
         try (InputStream in = Files.newInputStream(pem)) {
             List<Certificate> all = new ArrayList<>(CertificateFactory.getInstance("X.509").generateCertificates(in));
             if (all.isEmpty()) {
@@ -116,6 +119,9 @@ public final class TlsOptions {
     }
 
     private static PrivateKey privateKey(Path pem) throws IOException, GeneralSecurityException {
+        if (!Files.isReadable(pem)) {
+            throw new IOException("no readable file " + pem);
+        }
         String text = Files.readString(pem, StandardCharsets.US_ASCII);
         String begin = "-----BEGIN PRIVATE KEY-----";
         int from = text.indexOf(begin);

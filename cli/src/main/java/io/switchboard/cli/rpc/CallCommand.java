@@ -1,6 +1,7 @@
 package io.switchboard.cli.rpc;
 
 import io.switchboard.cli.Version;
+import io.switchboard.rpc.Call;
 import io.switchboard.rpc.CallOptions;
 import io.switchboard.rpc.ConnectionLostException;
 import io.switchboard.rpc.NoResponderException;
@@ -71,6 +72,11 @@ public final class CallCommand implements Callable<Integer> {
                 }
                 options = options.withUserProperty(p.substring(0, eq), p.substring(eq + 1));
             }
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
+        try {
+            Call.of(topic, new byte[0]); // a topic that cannot be published to is a usage error, before connecting
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
