@@ -1,13 +1,5 @@
 package io.switchboard.rpc;
 
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
-import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
-import com.hivemq.client.mqtt.mqtt5.message.publish.pubrec.Mqtt5PubRecReasonCode;
-import java.nio.ByteBuffer;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,19 +13,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The caller's side: the table of calls waiting for a reply, keyed by their Correlation Data, and
- * the one reply subscription every reply comes on. Correlation Data is 16 bytes: 8 random bytes
- * drawn once per client (so that replies to another client, or to an earlier run of this one, are
- * never taken for ours) and a counter.
+ * The caller's side: the table of calls waiting for a reply, keyed by the call's number (which the
+ * wire format puts in the request with a random part drawn once per client, so that replies to
+ * another client, or to an earlier run of this one, are never taken for ours), and the
+ * subscriptions replies come on: the client's one reply topic (MQTT 5), or one per request topic
+ * ({@link ReplyRoutes}, MQTT 3.1.1).
  */
 final class Calls {
-    private static final int CORRELATION_LENGTH = 16;
-
-    private final Mqtt5AsyncClient mqtt;
+    private final Link link;
+    private final Format format;
+    private final ReplyRoutes routes;
     private final ScheduledExecutorService timer;
     private final String replyTopic;
     private final RpcMetrics metrics;
-    private final long prefix = new SecureRandom().nextLong();
     private final AtomicLong counter = new AtomicLong();
     private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
     final LongAdder calls = new LongAdder();
@@ -117,11 +109,19 @@ final class Calls {
         }
     }
 
-    Calls(Mqtt5AsyncClient mqtt, ScheduledExecutorService timer, String replyTopic, RpcMetrics metrics) {
+    Calls(Link link, Format format, ScheduledExecutorService timer, String replyTopic, RpcMetrics metrics,
+            java.time.Duration linger) {
+        this.link = link;
+        this.format = format;
         this.metrics = metrics;
-        this.mqtt = mqtt;
         this.timer = timer;
         this.replyTopic = replyTopic;
+        this.routes = new ReplyRoutes(link, (m, ack) -> onReply(m), timer, linger);
+    }
+
+    /** Reply subscriptions held now: the one reply topic's (MQTT 5) is not counted. */
+    int replySubscriptions() {
+        return routes.count();
     }
 
     int pendingCount() {
@@ -129,7 +129,7 @@ final class Calls {
     }
 
     CompletableFuture<Reply> call(String topic, byte[] payload, CallOptions options) {
-        Wire.checkTopicName(topic);
+        format.requestTopic(topic); // a bad topic fails here, before anything is kept
         CompletableFuture<Reply> future = new CompletableFuture<>();
         start(new Pending(future, topic, Math.max(1, options.timeout().toMillis())), payload, options);
         return future;
@@ -137,17 +137,25 @@ final class Calls {
 
     /** One request, the replies of up to {@code wanted} responders, until the deadline. */
     CompletableFuture<List<Reply>> gather(String topic, byte[] payload, CallOptions options, int wanted) {
-        Wire.checkTopicName(topic);
+        format.requestTopic(topic);
         CompletableFuture<List<Reply>> all = new CompletableFuture<>();
         start(new Gathering(all, topic, Math.max(1, options.timeout().toMillis()), wanted), payload, options);
         return all;
     }
 
     private void start(Pending p, byte[] payload, CallOptions options) {
-        calls.increment();
+        Link.Message request;
         long id = counter.incrementAndGet();
+        try {
+            request = format.request(p.topic, payload, options, id, p.timeoutMillis, replyTopic);
+        } catch (IllegalArgumentException e) {
+            p.fail(e);
+            return;
+        }
+        calls.increment();
         pending.put(id, p);
         p.timer = timer.schedule(() -> timedOut(id, p), p.timeoutMillis, TimeUnit.MILLISECONDS);
+        String filter = format.replyFilter(p.topic);
         // Whatever ends the call (reply, failure, timeout, the caller's cancel), nothing is left behind.
         long started = System.nanoTime();
         String method = options.method() != null ? options.method() : p.topic;
@@ -158,66 +166,56 @@ final class Calls {
             if (t != null) {
                 t.cancel(false);
             }
+            if (filter != null) {
+                routes.release(filter);
+            }
         });
-        publish(id, p, p.topic, payload, options);
-    }
-
-    private void publish(long id, Pending p, String topic, byte[] payload, CallOptions options) {
-        byte[] correlation = ByteBuffer.allocate(CORRELATION_LENGTH).putLong(prefix).putLong(id).array();
-        // The request expires when the caller stops waiting: a device that was offline never runs a stale one.
-        long expirySeconds = Math.max(1, (p.timeoutMillis + 999) / 1000);
-        CompletableFuture<Mqtt5PublishResult> sent;
-        try {
-            sent = mqtt.publishWith().topic(topic).qos(MqttQos.fromCode(options.qos())).payload(payload)
-                    .responseTopic(replyTopic).correlationData(correlation).messageExpiryInterval(expirySeconds)
-                    .contentType(options.contentType()).userProperties(Wire.to(requestProperties(options))).send();
-        } catch (RuntimeException e) {
-            fail(id, p, new RpcException("the request to " + topic + " could not be sent: " + e.getMessage(), e));
+        if (filter == null) {
+            publish(id, p, request);
             return;
         }
-        sent.whenComplete((result, error) -> {
-            if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                connectionLost(id, p, cause);
-                return;
+        // The reply's subscription is acknowledged before the request goes out: no reply can come first.
+        routes.acquire(filter).whenComplete((v, e) -> {
+            if (e == null) {
+                publish(id, p, request);
+            } else {
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                fail(id, p, cause instanceof RpcException r ? r : new ConnectionLostException("could not subscribe to "
+                        + filter + " for the reply: " + cause.getMessage(), cause));
             }
-            checkAcknowledgement(id, p, result);
         });
     }
 
-    private static List<UserProperty> requestProperties(CallOptions options) {
-        if (options.traceparent() == null) {
-            return options.userProperties();
+    private void publish(long id, Pending p, Link.Message request) {
+        CompletableFuture<Link.Ack> sent;
+        try {
+            sent = link.publish(request);
+        } catch (RuntimeException e) {
+            fail(id, p, new RpcException("the request to " + p.topic + " could not be sent: " + e.getMessage(), e));
+            return;
         }
-        List<UserProperty> all = new ArrayList<>(options.userProperties());
-        all.add(new UserProperty(RpcHeaders.TRACEPARENT, options.traceparent()));
-        return all;
+        sent.whenComplete((ack, error) -> {
+            if (error == null) {
+                checkAcknowledgement(id, p, ack, request.qos());
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof RpcException r) {
+                fail(id, p, r);
+            } else {
+                connectionLost(id, p, cause);
+            }
+        });
     }
 
     /** A QoS 1 or 2 request's PUBACK or PUBREC: "no matching subscribers" fails the call at once. */
-    private void checkAcknowledgement(long id, Pending p, Mqtt5PublishResult result) {
-        if (result instanceof Mqtt5PublishResult.Mqtt5Qos1Result q1) {
-            Mqtt5PubAckReasonCode code = q1.getPubAck().getReasonCode();
-            if (code == Mqtt5PubAckReasonCode.NO_MATCHING_SUBSCRIBERS) {
-                noResponder(id, p, "PUBACK 0x10");
-                return;
-            }
-            if (code.isError()) {
-                refused(id, p, code.name(), code.getCode(), q1.getPubAck().getReasonString().map(Object::toString).orElse(""));
-                return;
-            }
-        } else if (result instanceof Mqtt5PublishResult.Mqtt5Qos2Result q2) {
-            Mqtt5PubRecReasonCode code = q2.getPubRec().getReasonCode();
-            if (code == Mqtt5PubRecReasonCode.NO_MATCHING_SUBSCRIBERS) {
-                noResponder(id, p, "PUBREC 0x10");
-                return;
-            }
-            if (code.isError()) {
-                refused(id, p, code.name(), code.getCode(), q2.getPubRec().getReasonString().map(Object::toString).orElse(""));
-                return;
-            }
+    private void checkAcknowledgement(long id, Pending p, Link.Ack ack, int qos) {
+        if (ack.code() == Link.Ack.NO_MATCHING_SUBSCRIBERS) {
+            noResponder(id, p, (qos == 1 ? "PUBACK" : "PUBREC") + " 0x10");
+        } else if (ack.isError()) {
+            fail(id, p, new RpcException(String.format("the broker refused the request to %s: 0x%02X%s", p.topic,
+                    ack.code(), ack.reason().isEmpty() ? "" : " (" + ack.reason() + ")")));
         }
-        result.getError().ifPresent(e -> fail(id, p, new RpcException("the request to " + p.topic + " failed: " + e, e)));
     }
 
     private void noResponder(long id, Pending p, String how) {
@@ -226,11 +224,6 @@ final class Calls {
             p.fail(new NoResponderException("no responder is subscribed to " + p.topic
                     + " (the broker answered the request with " + how + " No matching subscribers)"));
         }
-    }
-
-    private void refused(long id, Pending p, String name, int code, String reason) {
-        fail(id, p, new RpcException(String.format("the broker refused the request to %s: 0x%02X %s%s", p.topic, code,
-                name, reason.isEmpty() ? "" : " (" + reason + ")")));
     }
 
     private void fail(long id, Pending p, RpcException e) {
@@ -273,17 +266,26 @@ final class Calls {
         }
     }
 
-    /** A PUBLISH on the reply topic: matched by its Correlation Data only. */
-    void onReply(Mqtt5Publish publish) {
-        Long id = publish.getCorrelationData().map(this::idOf).orElse(null);
+    /** A message that no subscription's callback took: a reply when it came on one of the reply subscriptions. */
+    boolean onRemaining(Link.Message m) {
+        if (m.topic().equals(replyTopic) || routes.covers(m.topic())) {
+            onReply(m);
+            return true;
+        }
+        return false;
+    }
+
+    /** A PUBLISH on a reply subscription: matched to its call by the wire format's correlation only. */
+    void onReply(Link.Message m) {
+        Format.Answer answer = format.reply(m);
+        Long id = answer == null ? null : answer.id();
         Pending p = id == null ? null : pending.get(id);
         if (p == null) {
             dropped.increment(); // late, duplicated, or not ours
             return;
         }
-        List<UserProperty> properties = Wire.from(publish.getUserProperties());
-        Reply reply = new Reply(publish.getTopic().toString(), publish.getPayloadAsBytes(),
-                publish.getContentType().map(Object::toString).orElse(null), properties);
+        Reply reply = answer.reply();
+        List<UserProperty> properties = reply.userProperties();
         String status = Wire.first(properties, RpcHeaders.STATUS).orElse(RpcHeaders.OK);
         if (p instanceof Gathering g) {
             gathered(id, g, reply, status);
@@ -339,11 +341,4 @@ final class Calls {
         }
     }
 
-    private Long idOf(ByteBuffer correlation) {
-        if (correlation.remaining() != CORRELATION_LENGTH) {
-            return null;
-        }
-        ByteBuffer b = correlation.duplicate();
-        return b.getLong() == prefix ? b.getLong() : null;
-    }
 }

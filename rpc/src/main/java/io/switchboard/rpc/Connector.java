@@ -2,11 +2,10 @@ package io.switchboard.rpc;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.MqttClientBuilder;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAck;
-import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -37,7 +36,7 @@ final class Connector {
         });
         timer.setRemoveOnCancelPolicy(true); // a cancelled deadline leaves nothing queued
         RpcClient[] self = new RpcClient[1];
-        Mqtt5ClientBuilder b = MqttClient.builder().useMqttVersion5().identifier(id).serverHost(o.host).serverPort(o.port)
+        MqttClientBuilder b = MqttClient.builder().identifier(id).serverHost(o.host).serverPort(o.port)
                 .addDisconnectedListener(ctx -> {
                     RpcClient c = self[0];
                     if (c == null || c.closed) {
@@ -59,50 +58,65 @@ final class Connector {
             }
             b = ssl.applySslConfig();
         }
-        Mqtt5AsyncClient mqtt = b.buildAsync();
-        Services services = new Services(mqtt, timer, id, o.metrics != null ? o.metrics : RpcMetrics.detect());
+        Format format = Format.of(o.format);
+        boolean persistent = o.sessionExpirySeconds > 0;
+        Link link;
+        CompletableFuture<String> connected; // the reply topic (MQTT 5), or null
+        Link.Receiver[] remaining = new Link.Receiver[1];
+        if (o.format == WireFormat.MQTT5) {
+            Mqtt5AsyncClient mqtt = b.useMqttVersion5().buildAsync();
+            link = new Mqtt5Link(mqtt);
+            mqtt.publishes(MqttGlobalPublishFilter.REMAINING,
+                    p -> remaining[0].received(Mqtt5Link.message(p), p::acknowledge), true);
+            var connect = mqtt.connectWith().cleanStart(!persistent).sessionExpiryInterval(o.sessionExpirySeconds)
+                    .restrictions().requestResponseInformation(true).applyRestrictions();
+            if (o.username != null) {
+                connect = connect.simpleAuth().username(o.username).password(o.password == null ? new byte[0] : o.password)
+                        .applySimpleAuth();
+            }
+            connected = connect.send().thenApply((Mqtt5ConnAck ack) -> o.replyTopic != null ? o.replyTopic
+                    : ack.getResponseInformation().map(info -> trimSlash(info.toString()) + "/rpc")
+                            .orElse(RpcClient.DEFAULT_REPLY_PREFIX
+                                    + (persistent ? derived(id) : HexFormat.of().formatHex(random(12)))));
+        } else {
+            Mqtt3AsyncClient mqtt = b.useMqttVersion3().buildAsync();
+            link = new Mqtt3Link(mqtt);
+            mqtt.publishes(MqttGlobalPublishFilter.REMAINING,
+                    p -> remaining[0].received(Mqtt3Link.message(p), p::acknowledge), true);
+            var connect = mqtt.connectWith().cleanSession(!persistent);
+            if (o.username != null) {
+                connect = connect.simpleAuth().username(o.username).password(o.password == null ? new byte[0] : o.password)
+                        .applySimpleAuth();
+            }
+            connected = connect.send().thenApply(ack -> null);
+        }
+        Services services = new Services(link, format, timer, id, o.metrics != null ? o.metrics : RpcMetrics.detect());
         List<Services.Served> prepared = new ArrayList<>();
         for (RpcClient.Builder.Declared d : declared) {
             prepared.add(services.prepare(d.filter(), d.handler(), d.options()));
         }
         // What no subscription callback takes: requests a resumed session gets before its callbacks exist.
-        mqtt.publishes(MqttGlobalPublishFilter.REMAINING, p -> {
-            if (services.dispatch(p)) {
+        remaining[0] = (m, ack) -> {
+            if (services.dispatch(m, ack)) {
                 return; // acknowledged once answered
             }
             RpcClient c = self[0];
-            if (c != null && p.getTopic().toString().equals(c.replyTopic())) {
-                c.calls.onReply(p);
+            if (c != null) {
+                c.calls.onRemaining(m);
             }
-            p.acknowledge();
-        }, true);
-        boolean persistent = o.sessionExpirySeconds > 0;
-        var connect = mqtt.connectWith().cleanStart(!persistent).sessionExpiryInterval(o.sessionExpirySeconds)
-                .restrictions().requestResponseInformation(true).applyRestrictions();
-        if (o.username != null) {
-            connect = connect.simpleAuth().username(o.username).password(o.password == null ? new byte[0] : o.password)
-                    .applySimpleAuth();
-        }
-        return connect.send().thenCompose((Mqtt5ConnAck ack) -> {
-            String topic = o.replyTopic != null ? o.replyTopic : ack.getResponseInformation()
-                    .map(info -> trimSlash(info.toString()) + "/rpc")
-                    .orElse(RpcClient.DEFAULT_REPLY_PREFIX + (persistent ? derived(id) : HexFormat.of().formatHex(random(12))));
-            RpcClient client = new RpcClient(mqtt, timer, id, topic, services);
+            ack.run();
+        };
+        return connected.thenCompose(topic -> {
+            RpcClient client = new RpcClient(link, format, timer, id, topic, services, o.linger);
             self[0] = client;
-            return mqtt.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).callback(client.calls::onReply)
-                    .send().thenCompose((Mqtt5SubAck suback) -> {
-                        if (suback.getReasonCodes().get(0).isError()) {
-                            client.close();
-                            throw new RpcException("the broker refused the subscription to the reply topic " + topic
-                                    + ": " + suback.getReasonCodes().get(0));
-                        }
-                        return CompletableFuture.allOf(prepared.stream().map(services::subscribeAsync)
-                                .toArray(CompletableFuture[]::new)).thenApply(v -> client);
-                    });
+            CompletableFuture<Void> replies = topic == null ? CompletableFuture.completedFuture(null)
+                    : link.subscribe(topic, 1, false, (m, ack) -> client.calls.onReply(m));
+            return replies.thenCompose(v -> CompletableFuture.allOf(prepared.stream().map(services::subscribeAsync)
+                    .toArray(CompletableFuture[]::new))).thenApply(v -> client);
         }).whenComplete((c, e) -> {
             if (e != null) {
                 timer.shutdownNow();
-                mqtt.disconnect();
+                link.disconnect();
             }
         }).exceptionallyCompose(e -> {
             Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;

@@ -1,6 +1,5 @@
 package io.switchboard.rpc;
 
-import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +29,7 @@ public final class RpcClient implements AutoCloseable {
     /** Where replies go when the broker gives no Response Information: {@value}{@code <random>}. */
     public static final String DEFAULT_REPLY_PREFIX = "rpc/reply/";
 
-    private final Mqtt5AsyncClient mqtt;
+    private final Link link;
     private final ScheduledThreadPoolExecutor timer;
     private final String clientId;
     private final String replyTopic;
@@ -38,13 +37,13 @@ public final class RpcClient implements AutoCloseable {
     private final Services services;
     volatile boolean closed;
 
-    RpcClient(Mqtt5AsyncClient mqtt, ScheduledThreadPoolExecutor timer, String clientId, String replyTopic,
-            Services services) {
-        this.mqtt = mqtt;
+    RpcClient(Link link, Format format, ScheduledThreadPoolExecutor timer, String clientId, String replyTopic,
+            Services services, Duration linger) {
+        this.link = link;
         this.timer = timer;
         this.clientId = clientId;
         this.replyTopic = replyTopic;
-        this.calls = new Calls(mqtt, timer, replyTopic, services.metrics());
+        this.calls = new Calls(link, format, timer, replyTopic, services.metrics(), linger);
         this.services = services;
     }
 
@@ -183,7 +182,10 @@ public final class RpcClient implements AutoCloseable {
         return services.serve(filter, handler, options);
     }
 
-    /** The topic this client's replies come on. */
+    /**
+     * The topic this client's replies come on ({@link WireFormat#MQTT5}); null with the MQTT 3.1.1
+     * formats, whose replies come on topics derived from each request's.
+     */
     public String replyTopic() {
         return replyTopic;
     }
@@ -193,7 +195,8 @@ public final class RpcClient implements AutoCloseable {
     }
 
     public RpcStats stats() {
-        return new RpcStats(calls.pendingCount(), timer.getQueue().size(), services.count(), calls.calls.sum(),
+        return new RpcStats(calls.pendingCount(), timer.getQueue().size(), services.count(), calls.replySubscriptions(),
+                calls.calls.sum(),
                 calls.replies.sum(), calls.dropped.sum(), calls.timeouts.sum(), calls.noResponders.sum(),
                 calls.responderErrors.sum(), calls.connectionLosses.sum(), services.requests.sum(),
                 services.duplicates.sum(), services.expired.sum());
@@ -209,7 +212,7 @@ public final class RpcClient implements AutoCloseable {
         calls.cancelAll("the RPC client was closed");
         services.closeAll();
         try {
-            mqtt.disconnect().get(5, TimeUnit.SECONDS);
+            link.disconnect().get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
@@ -245,6 +248,8 @@ public final class RpcClient implements AutoCloseable {
         long sessionExpirySeconds;
         TlsOptions tls;
         RpcMetrics metrics;
+        WireFormat format = WireFormat.MQTT5;
+        Duration linger = Duration.ofSeconds(30);
         private final List<Declared> declared = new ArrayList<>();
 
         /** A service declared before connecting. */
@@ -329,6 +334,29 @@ public final class RpcClient implements AutoCloseable {
          */
         public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
             this.metrics = new MicrometerMetrics(Objects.requireNonNull(registry, "registry"));
+            return this;
+        }
+
+        /**
+         * The wire format, and with it the MQTT version: {@link WireFormat#MQTT5} (the default)
+         * connects with MQTT 5, {@link WireFormat#JSON_ENVELOPE} and {@link WireFormat#JSON_RPC} with
+         * MQTT 3.1.1, for brokers and devices that speak only that.
+         */
+        public Builder wireFormat(WireFormat format) {
+            this.format = Objects.requireNonNull(format, "format");
+            return this;
+        }
+
+        /**
+         * With the MQTT 3.1.1 formats, how long a reply subscription (one per request topic) stays
+         * after its last call ended (default 30 s; zero: unsubscribed at once), so that a stream of
+         * calls to one topic subscribes once. {@link RpcStats#replySubscriptions()} counts them.
+         */
+        public Builder replySubscriptionLinger(Duration linger) {
+            if (linger.isNegative()) {
+                throw new IllegalArgumentException("linger " + linger + ": must not be negative");
+            }
+            this.linger = linger;
             return this;
         }
 

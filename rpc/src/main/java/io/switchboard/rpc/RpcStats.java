@@ -7,6 +7,8 @@ package io.switchboard.rpc;
  * @param pendingCalls calls waiting for their reply
  * @param pendingTimers deadline timers scheduled (calls and requests being served)
  * @param services services serving now
+ * @param replySubscriptions reply subscriptions held now besides the client's one reply topic: with
+ *     the MQTT 3.1.1 formats, one per request topic in use (or used within the linger time)
  * @param calls calls made
  * @param replies replies matched to their call
  * @param droppedReplies replies that matched no waiting call: late (after a timeout or
@@ -19,7 +21,7 @@ package io.switchboard.rpc;
  * @param duplicateRequests requests answered from the duplicate cache without running the handler
  * @param expiredRequests requests not answered because their deadline passed first
  */
-public record RpcStats(int pendingCalls, int pendingTimers, int services, long calls, long replies,
+public record RpcStats(int pendingCalls, int pendingTimers, int services, int replySubscriptions, long calls, long replies,
         long droppedReplies, long timeouts, long noResponders, long responderErrors, long connectionLosses,
         long requestsServed, long duplicateRequests, long expiredRequests) {
 }

@@ -1,10 +1,5 @@
 package io.switchboard.rpc;
 
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAck;
-import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +32,8 @@ final class Services {
     private static final Logger LOG = LoggerFactory.getLogger(Services.class);
     private static final long SUBSCRIBE_TIMEOUT_SECONDS = 30;
 
-    private final Mqtt5AsyncClient mqtt;
+    private final Link link;
+    private final Format format;
     private final ScheduledExecutorService timer;
     private final String clientId;
     private final RpcMetrics metrics;
@@ -47,9 +43,10 @@ final class Services {
     final LongAdder expired = new LongAdder();
     final LongAdder notRequests = new LongAdder();
 
-    Services(Mqtt5AsyncClient mqtt, ScheduledExecutorService timer, String clientId, RpcMetrics metrics) {
+    Services(Link link, Format format, ScheduledExecutorService timer, String clientId, RpcMetrics metrics) {
         this.metrics = metrics;
-        this.mqtt = mqtt;
+        this.link = link;
+        this.format = format;
         this.timer = timer;
         this.clientId = clientId;
     }
@@ -76,7 +73,8 @@ final class Services {
         if (filter == null || filter.isEmpty()) {
             throw new IllegalArgumentException("filter: must not be empty");
         }
-        String subscription = options.group() == null ? filter : "$share/" + options.group() + "/" + filter;
+        String mqttFilter = format.serveFilter(filter);
+        String subscription = options.group() == null ? mqttFilter : "$share/" + options.group() + "/" + mqttFilter;
         Served s = new Served(subscription, handler, options);
         served.add(s);
         return s;
@@ -101,24 +99,16 @@ final class Services {
 
     /** Subscribes; completes once the SUBACK came, exceptionally (and the service stopped) when refused. */
     CompletableFuture<Void> subscribeAsync(Served s) {
-        return mqtt.subscribeWith().topicFilter(s.subscription).qos(MqttQos.fromCode(s.qos)).callback(s::onRequest)
-                .manualAcknowledgement(true).send().handle((Mqtt5SubAck ack, Throwable error) -> {
-                    if (error != null) {
-                        s.stop();
-                        Throwable cause = error instanceof CompletionException && error.getCause() != null
-                                ? error.getCause() : error;
-                        throw new ConnectionLostException("could not subscribe to " + s.subscription + ": "
-                                + cause.getMessage(), cause);
-                    }
-                    Mqtt5SubAckReasonCode code = ack.getReasonCodes().get(0);
-                    if (code.isError()) {
-                        s.stop();
-                        throw new RpcException(String.format("the broker refused the subscription to %s: 0x%02X %s%s",
-                                s.subscription, code.getCode(), code.name(),
-                                ack.getReasonString().map(r -> " (" + r + ")").orElse("")));
-                    }
-                    return null;
-                });
+        return link.subscribe(s.subscription, s.qos, true, s::onRequest).whenComplete((v, error) -> {
+            if (error != null) {
+                s.stop();
+            }
+        }).exceptionallyCompose(error -> {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            return CompletableFuture.failedFuture(cause instanceof RpcException ? cause
+                    : new ConnectionLostException("could not subscribe to " + s.subscription + ": " + cause.getMessage(),
+                            cause));
+        });
     }
 
     /**
@@ -126,11 +116,11 @@ final class Services {
      * session resumed, before its subscription's callback was set up again. Handled by the service
      * whose filter matches; false when none does.
      */
-    boolean dispatch(Mqtt5Publish publish) {
-        String topic = publish.getTopic().toString();
+    boolean dispatch(Link.Message message, Runnable ack) {
+        String topic = message.topic();
         for (Served s : served) {
             if (TopicFilters.matches(s.subscription, topic)) {
-                s.onRequest(publish);
+                s.onRequest(message, ack);
                 return true;
             }
         }
@@ -178,18 +168,21 @@ final class Services {
             return subscription;
         }
 
-        void onRequest(Mqtt5Publish publish) {
-            if (publish.getResponseTopic().isEmpty()) {
-                notRequests.increment(); // an ordinary message: nothing to answer
-                publish.acknowledge();
+        void onRequest(Link.Message message, Runnable ack) {
+            Instant now = Instant.now();
+            Request request = format.request(message, now);
+            if (request == null) {
+                notRequests.increment(); // an ordinary message, a notification: nothing to answer
+                ack.run();
                 return;
             }
-            byte[] correlation = publish.getCorrelationData().map(Services::bytes).orElse(null);
-            Instant deadline = publish.getMessageExpiryInterval().isPresent()
-                    ? Instant.now().plusSeconds(publish.getMessageExpiryInterval().getAsLong()) : null;
-            Request request = new Request(publish.getTopic().toString(), publish.getPayloadAsBytes(),
-                    publish.getContentType().map(Object::toString).orElse(null), Wire.from(publish.getUserProperties()),
-                    publish.getResponseTopic().get().toString(), correlation, deadline);
+            if (request.deadline().isPresent() && now.isAfter(request.deadline().get())) {
+                expired.increment(); // past its deadline on arrival (a 3.1.1 envelope's): the caller no longer waits
+                ack.run();
+                return;
+            }
+            byte[] correlation = request.rawCorrelationData();
+            Instant deadline = request.deadline().orElse(null);
             CompletableFuture<Response> first = null;
             CompletableFuture<Response> result = new CompletableFuture<>();
             if (recent != null && correlation != null) {
@@ -200,7 +193,7 @@ final class Services {
             }
             if (first != null) {
                 duplicates.increment(); // seen before (a redelivery): the same reply, the handler not run again
-                first.whenComplete((r, e) -> reply(publish, request, r, e));
+                first.whenComplete((r, e) -> reply(message, ack, request, r, e));
                 return;
             }
             long started = System.nanoTime();
@@ -210,7 +203,7 @@ final class Services {
                 if (cancel != null) {
                     cancel.cancel(false);
                 }
-                String outcome = reply(publish, request, r, e);
+                String outcome = reply(message, ack, request, r, e);
                 metrics.served(subscription, outcome, System.nanoTime() - started);
             });
             try {
@@ -241,7 +234,7 @@ final class Services {
         }
 
         /** Sends the reply; returns the outcome for the metrics: ok, error, or expired (not sent). */
-        private String reply(Mqtt5Publish publish, Request request, Response response, Throwable error) {
+        private String reply(Link.Message message, Runnable ack, Request request, Response response, Throwable error) {
             String outcome = "ok";
             try {
                 if (request.deadline().isPresent() && Instant.now().isAfter(request.deadline().get())) {
@@ -249,28 +242,19 @@ final class Services {
                     return "expired";
                 }
                 Response out = error != null ? errorReply(error) : response == null ? Response.empty() : response;
-                List<UserProperty> properties = new ArrayList<>(out.userProperties());
-                request.traceparent().ifPresent(t -> properties.add(new UserProperty(RpcHeaders.TRACEPARENT, t)));
                 if (out.isError()) {
                     outcome = "error";
-                    properties.add(new UserProperty(RpcHeaders.STATUS, RpcHeaders.ERROR));
-                    properties.add(new UserProperty(RpcHeaders.CODE, out.errorCode()));
-                    properties.add(new UserProperty(RpcHeaders.MESSAGE, out.errorMessage()));
-                } else {
-                    properties.add(new UserProperty(RpcHeaders.STATUS, RpcHeaders.OK));
                 }
-                mqtt.publishWith().topic(request.responseTopic()).qos(publish.getQos()).payload(out.payload())
-                        .correlationData(request.rawCorrelationData()).contentType(out.contentType())
-                        .userProperties(Wire.to(properties)).send().whenComplete((r, e) -> {
-                            if (e != null) {
-                                LOG.debug("RPC: the reply to {} was not sent: {}", request.responseTopic(), e.toString());
-                            }
-                        });
+                link.publish(format.reply(request, out, message.qos())).whenComplete((r, e) -> {
+                    if (e != null) {
+                        LOG.debug("RPC: the reply to {} was not sent: {}", request.responseTopic(), e.toString());
+                    }
+                });
             } catch (RuntimeException e) {
                 LOG.warn("RPC: cannot reply to a request on {} (response topic '{}'): {}", request.topic(),
                         request.responseTopic(), e.getMessage());
             } finally {
-                publish.acknowledge();
+                ack.run();
                 request.cancelled.complete(null);
             }
             return outcome;
@@ -279,7 +263,7 @@ final class Services {
         @Override
         public void close() {
             if (served.remove(this)) {
-                mqtt.unsubscribeWith().topicFilter(subscription).send();
+                link.unsubscribe(subscription);
                 workers.shutdown();
             }
         }
@@ -302,9 +286,4 @@ final class Services {
         return Response.error(RpcHeaders.HANDLER_ERROR, e.getClass().getSimpleName() + (message == null ? "" : ": " + message));
     }
 
-    private static byte[] bytes(ByteBuffer b) {
-        byte[] out = new byte[b.remaining()];
-        b.duplicate().get(out);
-        return out;
-    }
 }
