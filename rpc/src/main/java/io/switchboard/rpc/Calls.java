@@ -144,14 +144,9 @@ final class Calls {
     }
 
     private void start(Pending p, byte[] payload, CallOptions options) {
-        Link.Message request;
         long id = counter.incrementAndGet();
-        try {
-            request = format.request(p.topic, payload, options, id, p.timeoutMillis, replyTopic);
-        } catch (IllegalArgumentException e) {
-            p.fail(e);
-            return;
-        }
+        // A payload the format cannot carry throws here, before anything is kept.
+        Link.Message request = format.request(p.topic, payload, options, id, p.timeoutMillis, replyTopic);
         calls.increment();
         pending.put(id, p);
         p.timer = timer.schedule(() -> timedOut(id, p), p.timeoutMillis, TimeUnit.MILLISECONDS);

@@ -38,7 +38,12 @@ final class EnvelopeFormat implements Format {
     private static final Set<String> ENVELOPE = Set.of(RESPONSE_TOPIC, DEADLINE, CONTENT_TYPE, USER_PROPERTIES, PAYLOAD,
             PAYLOAD_BASE64, STATUS, ERROR);
 
-    /** The random part of this client's request ids: {@code <16 hex digits>-<call number in hex>}. */
+    /**
+     * The random part of this client's request ids, {@code <16 hex digits>/<call number in hex>}:
+     * two topic levels, so that the client's reply subscription
+     * {@code {request_topic}/response/<16 hex digits>/+} takes its own replies only, not those of
+     * every caller of the same topic.
+     */
     private final String prefix = HexFormat.of().toHexDigits(new SecureRandom().nextLong());
 
     @Override
@@ -49,13 +54,13 @@ final class EnvelopeFormat implements Format {
 
     @Override
     public String replyFilter(String target) {
-        return target + RESPONSE + "+";
+        return target + RESPONSE + prefix + "/+";
     }
 
     @Override
     public Link.Message request(String target, byte[] payload, CallOptions options, long id, long timeoutMillis,
             String replyTopic) {
-        String requestId = prefix + "-" + Long.toHexString(id);
+        String requestId = prefix + "/" + Long.toHexString(id);
         long deadline = System.currentTimeMillis() + timeoutMillis;
         byte[] envelope = Json.object(g -> {
             g.writeStringField(REQUEST_ID, requestId);
@@ -104,15 +109,18 @@ final class EnvelopeFormat implements Format {
     @Override
     public Answer reply(Link.Message m) {
         String topic = m.topic();
-        int at = topic.lastIndexOf(RESPONSE);
-        if (at < 0 || topic.indexOf('/', at + RESPONSE.length()) >= 0) {
-            return null;
-        }
-        String requestId = topic.substring(at + RESPONSE.length());
-        Long id = idOf(requestId);
-        if (id == null) {
+        int last = topic.lastIndexOf('/');
+        String mine = RESPONSE + prefix;
+        if (last < mine.length() || !topic.startsWith(mine, last - mine.length())) {
             return null; // another caller's, or not a reply
         }
+        Long id;
+        try {
+            id = Long.parseUnsignedLong(topic.substring(last + 1), 16);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        String requestId = prefix + "/" + topic.substring(last + 1);
         Map<String, Json.Field> f = Json.fields(m.payload());
         Json.Field said = f == null ? null : f.get(REQUEST_ID);
         if (said != null && !(said.isString() && said.text().equals(requestId))) {
@@ -133,18 +141,6 @@ final class EnvelopeFormat implements Format {
         }
         return new Answer(id, new Reply(topic, payload(f, m.payload()), text(f.get(CONTENT_TYPE), null),
                 List.copyOf(properties)));
-    }
-
-    private Long idOf(String requestId) {
-        if (requestId.length() < prefix.length() + 2 || !requestId.startsWith(prefix)
-                || requestId.charAt(prefix.length()) != '-') {
-            return null;
-        }
-        try {
-            return Long.parseUnsignedLong(requestId.substring(prefix.length() + 1), 16);
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 
     private static boolean isEnvelope(Map<String, Json.Field> f) {

@@ -49,7 +49,7 @@ final class JsonRpcFormat implements Format {
         JsonToken kind = Json.valueType(params);
         if (params.length > 0 && kind != JsonToken.START_ARRAY && kind != JsonToken.START_OBJECT) {
             throw new IllegalArgumentException("a JSON-RPC call's payload is its params: a JSON array or object, not "
-                    + (kind == null ? "'" + preview(params) + "'" : "a JSON " + kind.asString()));
+                    + (kind == null ? "'" + preview(params) + "' (not JSON)" : kindName(kind) + " " + preview(params)));
         }
         byte[] body = Json.object(g -> {
             g.writeStringField("jsonrpc", "2.0");
@@ -58,6 +58,14 @@ final class JsonRpcFormat implements Format {
             Json.writeRaw(g, "params", params.length == 0 ? "[]".getBytes(StandardCharsets.UTF_8) : params);
         });
         return Link.Message.plain(requestTopic(method), body, options.qos());
+    }
+
+    private static String kindName(JsonToken kind) {
+        return switch (kind) {
+            case VALUE_STRING -> "a JSON string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a JSON number";
+            default -> "the JSON literal";
+        };
     }
 
     private static String preview(byte[] b) {
