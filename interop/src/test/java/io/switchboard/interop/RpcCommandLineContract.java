@@ -140,4 +140,54 @@ abstract class RpcCommandLineContract {
         assertThat(rr.awaitSuccess(EXIT)).containsExactly("FROM MOSQUITTO_RR");
         assertThat(serve.isAlive()).isTrue();
     }
+
+    @Test
+    void serveWithASessionAnswersTheRequestsQueuedWhileItWasAway() {
+        String topic = unique("cli-rpc/offline");
+        String id = "cli-serve-" + IDS.incrementAndGet() + "-" + System.nanoTime();
+        Proc first = cli("serve", topic, "-i", id, "--session-expiry", "10m", "--", "tr", "a-z", "A-Z");
+        await().atMost(EXIT).until(() -> first.stderr().stream().anyMatch(l -> l.contains("serving")));
+        first.kill(); // gone without a DISCONNECT; its session and subscription stay on the broker
+        CompletableFuture<io.switchboard.rpc.Reply> queued = client().call(topic, "while away".getBytes(UTF_8),
+                CallOptions.defaults().withTimeout(Duration.ofMinutes(2)));
+        Proc second = cli("serve", topic, "-i", id, "--session-expiry", "10m", "--", "tr", "a-z", "A-Z");
+        assertThat(queued.join().payloadAsString()).isEqualTo("WHILE AWAY");
+        assertThat(second.isAlive()).isTrue();
+    }
+
+    @Test
+    void aSessionNeedsAClientId() {
+        Proc serve = cli("serve", "cli-rpc/x", "--session-expiry", "10m", "--", "cat");
+        assertThat(serve.awaitExit(EXIT)).isEqualTo(2);
+        assertThat(serve.stderr()).contains("switchboard rpc serve: --session-expiry needs --client-id: a session is"
+                + " found again by its client id");
+    }
+
+    @Test
+    void serveAndCallSpeakTheMqtt311JsonEnvelope() {
+        String topic = unique("cli-rpc/v311");
+        Proc serve = cli("serve", topic, "--wire-format", "json-envelope", "--", "tr", "a-z", "A-Z");
+        await().atMost(EXIT).until(() -> serve.stderr().stream().anyMatch(l -> l.contains("serving")));
+        assertThat(cli("call", topic, "\"over 3.1.1\"", "--wire-format", "json-envelope").awaitSuccess(EXIT))
+                .containsExactly("\"OVER 3.1.1\"");
+    }
+
+    @Test
+    void callSpeaksJsonRpcToAJsonRpcResponder() {
+        String method = unique("cli-rpc/sum");
+        RpcClient responder = RpcClient.builder().host(host()).port(port())
+                .wireFormat(io.switchboard.rpc.WireFormat.JSON_RPC).connect();
+        open.add(responder);
+        responder.serve(method, r -> {
+            int sum = 0;
+            for (int n : r.json(int[].class)) {
+                sum += n;
+            }
+            return Response.json(sum);
+        });
+        assertThat(cli("call", method, "[1,2,3]", "--wire-format", "json-rpc").awaitSuccess(EXIT)).containsExactly("6");
+        Proc bad = cli("call", method, "[1]", "--wire-format", "xml-rpc");
+        assertThat(bad.awaitExit(EXIT)).isEqualTo(2);
+        assertThat(String.join("\n", bad.stderr())).contains("'xml-rpc': allowed mqtt5, json-envelope, json-rpc");
+    }
 }

@@ -2,6 +2,8 @@ package io.switchboard.cli.rpc;
 
 import io.switchboard.rpc.RpcClient;
 import io.switchboard.rpc.TlsOptions;
+import io.switchboard.rpc.WireFormat;
+import picocli.CommandLine;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -45,8 +47,20 @@ public final class ConnectionOptions {
     @Option(names = {"--insecure"}, description = "Do not check that the broker's certificate names the host.")
     boolean insecure;
 
+    @Option(names = {"--wire-format"}, paramLabel = "FORMAT", defaultValue = "mqtt5", converter = WireFormats.class,
+            description = {"mqtt5 (the default: MQTT 5 request/response properties), json-envelope (MQTT 3.1.1,",
+                "request_id and reply topic in a JSON envelope) or json-rpc (MQTT 3.1.1, JSON-RPC 2.0 as",
+                "mqtt-json-rpc speaks it). See docs/rpc.md, \"Wire formats\"."})
+    WireFormat wireFormat;
+
     RpcClient connect(boolean reconnect) {
-        RpcClient.Builder b = RpcClient.builder().host(host).port(port).clientId(clientId).automaticReconnect(reconnect);
+        return builder(reconnect).connect();
+    }
+
+    /** The client's settings, not connected yet; throws IllegalArgumentException for options that do not go together. */
+    RpcClient.Builder builder(boolean reconnect) {
+        RpcClient.Builder b = RpcClient.builder().host(host).port(port).clientId(clientId).automaticReconnect(reconnect)
+                .wireFormat(wireFormat);
         if ((certificate == null) != (key == null)) {
             throw new IllegalArgumentException("--cert and --key go together");
         }
@@ -61,7 +75,20 @@ public final class ConnectionOptions {
         if (username != null || secret != null) {
             b.credentials(username, secret);
         }
-        return b.connect();
+        return b;
+    }
+
+    /** {@code mqtt5}, {@code json-envelope}, {@code json-rpc}: the wire formats by their names in the docs. */
+    static final class WireFormats implements CommandLine.ITypeConverter<WireFormat> {
+        @Override
+        public WireFormat convert(String value) {
+            for (WireFormat f : WireFormat.values()) {
+                if (f.name().replace('_', '-').equalsIgnoreCase(value)) {
+                    return f;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "': allowed mqtt5, json-envelope, json-rpc");
+        }
     }
 
     String where() {

@@ -1,17 +1,18 @@
 package io.switchboard.cli.rpc;
 
 import io.switchboard.cli.Version;
+import io.switchboard.rpc.ConnectionLostException;
 import io.switchboard.rpc.Request;
 import io.switchboard.rpc.Response;
 import io.switchboard.rpc.RpcClient;
 import io.switchboard.rpc.RpcException;
 import io.switchboard.rpc.ServeOptions;
-import io.switchboard.rpc.Service;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -54,6 +55,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Join the shared-subscription group NAME ($share/NAME/FILTER): a pool of responders.")
     String group;
 
+    @Option(names = {"--session-expiry"}, paramLabel = "DURATION", converter = Durations.class,
+            description = {"Keep the MQTT session this long while offline (needs --client-id): requests queued",
+                "meanwhile are answered on reconnecting, except those whose deadline passed. Default: none."})
+    Duration sessionExpiry;
+
     @Override
     public Integer call() throws InterruptedException {
         Quiet.logToStderr();
@@ -66,28 +72,33 @@ public final class ServeCommand implements Callable<Integer> {
         }
         RpcClient client;
         try {
-            client = connection.connect(true);
-        } catch (RpcException e) {
+            RpcClient.Builder b = connection.builder(true);
+            if (sessionExpiry != null) {
+                if (connection.clientId == null) {
+                    throw new IllegalArgumentException("--session-expiry needs --client-id: a session is found again"
+                            + " by its client id");
+                }
+                b.sessionExpiry(sessionExpiry);
+            }
+            // Declared before connecting: requests a resumed session holds are answered too.
+            client = b.service(filter, this::run, options).connect();
+        } catch (ConnectionLostException e) {
             System.err.println("switchboard rpc serve: " + e.getMessage());
             return RpcCommand.CONNECTION;
+        } catch (RpcException e) {
+            System.err.println("switchboard rpc serve: " + e.getMessage());
+            return RpcCommand.REFUSED;
         } catch (IllegalArgumentException e) {
             System.err.println("switchboard rpc serve: " + e.getMessage());
             return 2;
-        }
-        Service service;
-        try {
-            service = client.serve(filter, this::run, options);
-        } catch (RpcException | IllegalArgumentException e) {
-            client.close();
-            System.err.println("switchboard rpc serve: " + e.getMessage());
-            return e instanceof IllegalArgumentException ? 2 : RpcCommand.REFUSED;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             client.close();
             stopped.countDown();
         }, "sb-rpc-serve-stop"));
-        System.err.println("switchboard rpc serve: serving " + service.subscription() + " on " + connection.where()
+        System.err.println("switchboard rpc serve: serving " + filter + (group == null ? "" : " in group " + group)
+                + " on " + connection.where() + (sessionExpiry == null ? "" : " (session kept " + sessionExpiry + ")")
                 + " with " + String.join(" ", command) + " (" + concurrency + " at once). Stop with Ctrl-C.");
         stopped.await();
         return 0;
