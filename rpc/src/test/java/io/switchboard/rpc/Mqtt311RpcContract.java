@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,26 +26,13 @@ import org.junit.jupiter.api.Test;
  * over MQTT 5. Run against Switchboard and Mosquitto (subclasses); the wire is checked with a plain
  * MQTT 3.1.1 client (HiveMQ's) standing in for a device written by hand.
  */
-abstract class Mqtt311RpcContract {
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    abstract String host();
-
-    abstract int port();
-
-    /** Subscriptions the broker holds now, or -1 when it cannot say. */
-    int brokerSubscriptions() {
-        return -1;
-    }
-
+abstract class Mqtt311RpcContract extends BrokerTestSupport {
     RpcClient.Builder builder(WireFormat format) {
         return RpcClient.builder().host(host()).port(port()).wireFormat(format).replySubscriptionLinger(Duration.ZERO);
     }
 
     RpcClient client(WireFormat format) {
-        RpcClient c = builder(format).connect();
-        open.add(c);
-        return c;
+        return track(builder(format).connect());
     }
 
     RpcClient envelope() {
@@ -57,7 +43,7 @@ abstract class Mqtt311RpcContract {
         Mqtt3BlockingClient c = MqttClient.builder().useMqttVersion3().identifier(id).serverHost(host())
                 .serverPort(port()).buildBlocking();
         c.connect();
-        open.add(() -> {
+        track(() -> {
             if (c.getState().isConnected()) {
                 c.disconnect();
             }
@@ -65,17 +51,6 @@ abstract class Mqtt311RpcContract {
         return c;
     }
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-        open.clear();
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 
     static String text(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
@@ -210,7 +185,7 @@ abstract class Mqtt311RpcContract {
         RpcClient device = envelope();
         device.serve("rpc311/linger", r -> Response.empty());
         RpcClient backend = builder(WireFormat.JSON_ENVELOPE).replySubscriptionLinger(Duration.ofMinutes(10)).connect();
-        open.add(backend);
+        track(backend);
         for (int i = 0; i < 3; i++) {
             backend.callBlocking("rpc311/linger", new byte[0], CallOptions.defaults());
         }

@@ -17,32 +17,18 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * What the RPC library does on any MQTT 5 broker: run once against Switchboard and once against
  * Mosquitto (subclasses), with the HiveMQ client underneath and real brokers on loopback ports.
  */
-abstract class RpcContract {
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    abstract String host();
-
-    abstract int port();
-
-    /** Subscriptions the broker holds now, or -1 when it cannot say. */
-    int brokerSubscriptions() {
-        return -1;
-    }
-
+abstract class RpcContract extends BrokerTestSupport {
     /** Lets the broker's clock move on by {@code d} (Switchboard: its injected clock; Mosquitto: real time). */
     abstract void letBrokerTimePass(Duration d) throws Exception;
 
     RpcClient client() {
-        RpcClient c = RpcClient.builder().host(host()).port(port()).connect();
-        open.add(c);
-        return c;
+        return track(RpcClient.builder().host(host()).port(port()).connect());
     }
 
     /** A plain MQTT 5 client, for what the library would never send. */
@@ -50,7 +36,7 @@ abstract class RpcContract {
         Mqtt5BlockingClient c = MqttClient.builder().useMqttVersion5().identifier(id).serverHost(host())
                 .serverPort(port()).buildBlocking();
         c.connect();
-        open.add(() -> {
+        track(() -> {
             if (c.getState().isConnected()) {
                 c.disconnect();
             }
@@ -58,17 +44,6 @@ abstract class RpcContract {
         return c;
     }
 
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-        open.clear();
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 
     /** Nothing left behind: no waiting call, no timer. */
     static void assertIdle(RpcClient c) {
