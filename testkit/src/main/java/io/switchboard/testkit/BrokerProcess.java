@@ -80,9 +80,38 @@ public final class BrokerProcess implements AutoCloseable {
         return start(jar, jvmOptions, List.of("--config", config.toString()), port, environment, log);
     }
 
+    /**
+     * As {@link #start(Path, List, Path, Path)}, the {@code java} command run under {@code launcher}
+     * (e.g. {@code taskset -c 0}, which pins the broker to core 0; empty: none).
+     */
+    public static BrokerProcess start(List<String> launcher, Path jar, List<String> jvmOptions, Path config, Path log)
+            throws IOException, InterruptedException {
+        int port = freePort();
+        return start(launcher, jar, jvmOptions, List.of("--config", config.toString(), "--host", "127.0.0.1", "--port",
+                Integer.toString(port)), port, Map.of(), log);
+    }
+
+    /**
+     * Starts {@code command}, any broker that listens on 127.0.0.1:{@code port} and prints "Ready." once
+     * it accepts connections (another broker through a launcher of its own, say), and waits until it
+     * is ready; its output goes to {@code log}. Stopped, killed and watched as Switchboard's own.
+     */
+    public static BrokerProcess startCommand(List<String> command, int port, Path log)
+            throws IOException, InterruptedException {
+        BrokerProcess broker = new BrokerProcess(command, Map.of(), port);
+        broker.launch(log);
+        return broker;
+    }
+
     private static BrokerProcess start(Path jar, List<String> jvmOptions, List<String> brokerArguments, int port,
             Map<String, String> environment, Path log) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
+        return start(List.of(), jar, jvmOptions, brokerArguments, port, environment, log);
+    }
+
+    private static BrokerProcess start(List<String> launcher, Path jar, List<String> jvmOptions,
+            List<String> brokerArguments, int port, Map<String, String> environment, Path log)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(launcher);
         command.add(javaHomeTool("java"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar.toString(), "broker"));
@@ -238,7 +267,7 @@ public final class BrokerProcess implements AutoCloseable {
     }
 
     /** A tool of the JDK running this JVM, so the broker runs on the same JVM as the report says. */
-    private static String javaHomeTool(String tool) {
+    public static String javaHomeTool(String tool) {
         Path p = Path.of(System.getProperty("java.home"), "bin", tool);
         if (!Files.isExecutable(p)) {
             throw new IllegalStateException(p + " not found: run on a JDK (" + tool + " is needed), not a JRE");

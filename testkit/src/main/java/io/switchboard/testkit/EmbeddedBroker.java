@@ -153,8 +153,8 @@ public final class EmbeddedBroker implements BeforeAllCallback, AfterAllCallback
                 "embedded-broker-cleanup"));
     }
 
-    /** Deletes a directory and what it holds; quietly, as the JVM exits. */
-    static void deleteTree(Path dir) {
+    /** Deletes a directory and what it holds, quietly (as the JVM exits, say). */
+    public static void deleteTree(Path dir) {
         try (Stream<Path> all = Files.walk(dir)) {
             all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException e) {

@@ -8,6 +8,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -85,6 +87,16 @@ public final class MosquittoBroker implements AutoCloseable {
      * {@code "max_keepalive 10\n"}) appended after the listener line.
      */
     public static MosquittoBroker start(String extraConfig) throws IOException, InterruptedException {
+        return start(List.of(), extraConfig);
+    }
+
+    /**
+     * As {@link #start(String)}, the broker run under {@code launcher} (e.g. {@code taskset -c 0}, which
+     * pins it to core 0; empty: none).
+     */
+    public static MosquittoBroker start(List<String> launcher, String extraConfig) throws IOException,
+            InterruptedException {
+        Objects.requireNonNull(launcher, "launcher");
         Objects.requireNonNull(extraConfig, "extraConfig");
         Path binary = binary();
         String version = version(binary);
@@ -92,7 +104,7 @@ public final class MosquittoBroker implements AutoCloseable {
         for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
             Path dir = Files.createTempDirectory("mosquitto-");
             try {
-                return launch(binary, version, dir, BrokerProcess.freePort(), extraConfig);
+                return launch(launcher, binary, version, dir, BrokerProcess.freePort(), extraConfig);
             } catch (PortTaken e) {
                 taken = e; // the broker stopped, its directory deleted: try another port
             } catch (IOException | InterruptedException | RuntimeException e) {
@@ -115,7 +127,8 @@ public final class MosquittoBroker implements AutoCloseable {
     }
 
     /** Starts the process on {@code port} and waits until it accepts connections; stops it if that fails. */
-    private static MosquittoBroker launch(Path binary, String version, Path dir, int port, String extraConfig)
+    private static MosquittoBroker launch(List<String> launcher, Path binary, String version, Path dir, int port,
+            String extraConfig)
             throws IOException, InterruptedException, PortTaken {
         Path config = dir.resolve("mosquitto.conf");
         Path log = dir.resolve("mosquitto.log");
@@ -131,7 +144,9 @@ public final class MosquittoBroker implements AutoCloseable {
                 "log_type information",
                 extraConfig,
                 ""), StandardCharsets.UTF_8);
-        Process process = new ProcessBuilder(binary.toString(), "-c", config.toString())
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(binary.toString(), "-c", config.toString()));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();

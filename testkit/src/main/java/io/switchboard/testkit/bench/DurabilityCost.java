@@ -982,30 +982,9 @@ public final class DurabilityCost {
      * processes use less than 0.25 cores for two seconds in a row.
      */
     private void awaitQuiet() throws InterruptedException {
-        if (options.quietSeconds() <= 0) {
-            return;
-        }
-        long self = ProcessHandle.current().pid();
-        long started = System.nanoTime();
-        int quiet = 0;
-        double other = 0;
-        while (quiet < 2 && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(options.quietSeconds())) {
-            ProcStats before = ProcStats.read(self);
-            Thread.sleep(1000);
-            ProcStats after = ProcStats.read(self);
-            if (before == null || after == null) {
-                return; // not Linux
-            }
-            ProcStats.Delta d = after.since(before);
-            other = d.machineCores() - d.cores();
-            quiet = other < 0.25 ? quiet + 1 : 0;
-        }
-        double waited = (System.nanoTime() - started) / 1e9;
-        if (quiet < 2) {
-            out.printf("  the other processes of the machine still use %.2f cores after %.0f s: measuring anyway%n",
-                    other, waited);
-        } else if (waited > 3) {
-            out.printf("  waited %.0f s for the other processes of the machine to go quiet%n", waited);
+        String note = ProcStats.awaitQuiet(options.quietSeconds());
+        if (note != null) {
+            out.printf("  %s%n", note);
         }
     }
 

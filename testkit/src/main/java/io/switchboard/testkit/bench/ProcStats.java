@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
  * {@code sb-loop-3-2} are {@code sb-loop}), bytes the process wrote to the block device, and the
  * whole machine's busy and stolen CPU time. Costs a few file reads; null where there is no /proc.
  */
-final class ProcStats {
+public final class ProcStats {
     /** Clock ticks per second in /proc/stat; 100 on every Linux of the last decades. */
     private static final double TICKS_PER_SECOND = 100;
     /** Numbers that tell threads of one kind apart: "sb-loop-3-1", "GC Thread#1", "G1 Conc#0". */
@@ -45,7 +46,7 @@ final class ProcStats {
     }
 
     /** The figures of process {@code pid} now, or null when they cannot be read (not Linux). */
-    static ProcStats read(long pid) {
+    public static ProcStats read(long pid) {
         Path proc = Path.of("/proc", Long.toString(pid));
         try {
             long now = System.nanoTime();
@@ -80,6 +81,39 @@ final class ProcStats {
         }
     }
 
+    /**
+     * Waits up to {@code seconds} (0: not at all) until every process of the machine but this one uses
+     * less than a quarter of a core for two seconds in a row, so that a measurement does not start in
+     * another program's noise. Returns what to tell the reader (still busy, or waited long), or null.
+     */
+    public static String awaitQuiet(int seconds) throws InterruptedException {
+        if (seconds <= 0) {
+            return null;
+        }
+        long self = ProcessHandle.current().pid();
+        long started = System.nanoTime();
+        int quiet = 0;
+        double other = 0;
+        while (quiet < 2 && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(seconds)) {
+            ProcStats before = read(self);
+            Thread.sleep(1000);
+            ProcStats after = read(self);
+            if (before == null || after == null) {
+                return null; // not Linux
+            }
+            Delta d = after.since(before);
+            other = d.machineCores() - d.cores();
+            quiet = other < 0.25 ? quiet + 1 : 0;
+        }
+        double waited = (System.nanoTime() - started) / 1e9;
+        if (quiet < 2) {
+            return String.format(Locale.ROOT, "the other processes of the machine still use %.2f cores after %.0f s:"
+                    + " measuring anyway", other, waited);
+        }
+        return waited > 3 ? String.format(Locale.ROOT, "waited %.0f s for the other processes of the machine to go"
+                + " quiet", waited) : null;
+    }
+
     /** The id of the (first) thread with this name, or -1. */
     static long threadId(long pid, String name) {
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
@@ -96,7 +130,7 @@ final class ProcStats {
     }
 
     /** What happened from {@code before} to this. */
-    Delta since(ProcStats before) {
+    public Delta since(ProcStats before) {
         double nanos = atNanos - before.atNanos;
         Map<String, double[]> byName = new HashMap<>();
         double cores = 0;
@@ -130,22 +164,22 @@ final class ProcStats {
      * @param machineCores CPU time of the whole machine (every process, and the kernel) per second
      * @param machineSteal CPU time the hypervisor took from this machine per second
      */
-    record Delta(double seconds, double cores, Map<String, double[]> threads, long writeBytes, double machineCores,
+    public record Delta(double seconds, double cores, Map<String, double[]> threads, long writeBytes, double machineCores,
             double machineSteal) {
         /** CPU time of one kind of thread, in cores. */
-        double thread(String name) {
+        public double thread(String name) {
             double[] t = threads.get(name);
             return t == null ? 0 : t[0];
         }
 
         /** Time one kind of thread was runnable but not running (no core free), per second. */
-        double waiting(String name) {
+        public double waiting(String name) {
             double[] t = threads.get(name);
             return t == null ? 0 : t[1];
         }
 
         /** "sb-loop 0.81 (wait 0.05), sb-storage 0.32 (wait 0.01), ...": the first {@code n} kinds of thread. */
-        String top(int n) {
+        public String top(int n) {
             StringBuilder s = new StringBuilder();
             threads.entrySet().stream().limit(n).forEach(e -> s.append(s.length() == 0 ? "" : ", ")
                     .append(e.getKey()).append(' ').append(String.format(Locale.ROOT, "%.2f (wait %.2f)",
