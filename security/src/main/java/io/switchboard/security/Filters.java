@@ -11,22 +11,49 @@ public final class Filters {
     private Filters() {
     }
 
-    /** Whether {@code filter} matches the topic name {@code topic}. */
+    /**
+     * Whether {@code filter} matches the topic name {@code topic}. Allocates nothing: it is asked on
+     * every delivery.
+     */
     public static boolean matches(String filter, String topic) {
-        String[] f = filter.split("/", -1);
-        String[] t = topic.split("/", -1);
-        if (t[0].startsWith("$") && (f[0].equals("+") || f[0].equals("#"))) {
+        int fl = filter.length();
+        int tl = topic.length();
+        if (tl > 0 && topic.charAt(0) == '$' && fl > 0 && (filter.charAt(0) == '+' || filter.charAt(0) == '#')) {
             return false; // [MQTT-4.7.2-1]
         }
-        for (int i = 0; i < f.length; i++) {
-            if (f[i].equals("#")) {
-                return true;
+        int fi = 0;
+        int ti = 0;
+        while (true) {
+            // At the start of a level in both.
+            if (fi < fl && filter.charAt(fi) == '#') {
+                return true; // this level and all below
             }
-            if (i >= t.length || !(f[i].equals("+") || f[i].equals(t[i]))) {
-                return false;
+            if (fi < fl && filter.charAt(fi) == '+') {
+                fi++;
+                while (ti < tl && topic.charAt(ti) != '/') {
+                    ti++;
+                }
+            } else {
+                while (fi < fl && filter.charAt(fi) != '/') {
+                    if (ti >= tl || topic.charAt(ti) != filter.charAt(fi)) {
+                        return false;
+                    }
+                    fi++;
+                    ti++;
+                }
+                if (ti < tl && topic.charAt(ti) != '/') {
+                    return false;
+                }
             }
+            boolean filterEnds = fi >= fl;
+            boolean topicEnds = ti >= tl;
+            if (filterEnds || topicEnds) {
+                // Both end here; or the filter goes on with "/#", which also matches the parent [MQTT-4.7.1-2].
+                return filterEnds ? topicEnds : fi + 2 == fl && filter.charAt(fi + 1) == '#';
+            }
+            fi++;
+            ti++;
         }
-        return f.length == t.length;
     }
 
     /**

@@ -18,6 +18,35 @@ class FiltersTest {
         assertThat(Filters.matches("$SYS/#", "$SYS/broker")).isTrue();
     }
 
+    /** The specification's matching, level by level: the reference for the allocation-free one. */
+    static boolean matchesByLevels(String filter, String topic) {
+        String[] f = filter.split("/", -1);
+        String[] t = topic.split("/", -1);
+        if (t[0].startsWith("$") && (f[0].equals("+") || f[0].equals("#"))) {
+            return false;
+        }
+        for (int i = 0; i < f.length; i++) {
+            if (f[i].equals("#")) {
+                return true;
+            }
+            if (i >= t.length || !(f[i].equals("+") || f[i].equals(t[i]))) {
+                return false;
+            }
+        }
+        return f.length == t.length;
+    }
+
+    @Test
+    void matchingAgreesWithTheLevelByLevelReadingOnEveryPair() {
+        List<String> filters = filters(new String[] {"a", "ab", "", "$s", "+", "#"}, 3);
+        List<String> topics = topics(new String[] {"a", "ab", "b", "", "$s"}, 4);
+        for (String f : filters) {
+            for (String t : topics) {
+                assertThat(Filters.matches(f, t)).as("matches(%s, %s)", f, t).isEqualTo(matchesByLevels(f, t));
+            }
+        }
+    }
+
     @Test
     void containmentIsNotOverlap() {
         assertThat(Filters.contains("devices/+/reported", "devices/d1/reported")).isTrue();

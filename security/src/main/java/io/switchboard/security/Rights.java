@@ -1,0 +1,75 @@
+package io.switchboard.security;
+
+import java.util.List;
+
+/**
+ * What one client may do, resolved once from the policy (at CONNECT, and again when the policy
+ * changes): the topic filters it may publish to and subscribe to, its templates' variables filled
+ * with its own name and attributes. Each check scans this client's filters only, never the rules
+ * of all clients; it allocates nothing.
+ */
+public final class Rights {
+    /** Nothing: default deny. */
+    public static final Rights NONE = new Rights(List.of(), List.of());
+
+    private final String[] publish;
+    private final String[] subscribe;
+
+    Rights(List<String> publish, List<String> subscribe) {
+        this.publish = publish.toArray(String[]::new);
+        this.subscribe = subscribe.toArray(String[]::new);
+    }
+
+    /** A PUBLISH to this topic name: allowed when a publisher template matches it. */
+    public boolean mayPublish(String topic) {
+        return anyMatches(publish, topic);
+    }
+
+    /**
+     * A SUBSCRIBE to this filter (a shared one as {@code $share/{group}/{filter}}): allowed only when
+     * every topic it can match is permitted, that is when one subscriber template contains it.
+     */
+    public boolean maySubscribe(String filter) {
+        String f = filter;
+        if (f.startsWith("$share/")) {
+            int slash = f.indexOf('/', "$share/".length());
+            if (slash < 0) {
+                return false;
+            }
+            f = f.substring(slash + 1);
+        }
+        for (String granted : subscribe) {
+            if (Filters.contains(granted, f)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A delivery of a message on this topic: allowed when a subscriber template matches it. */
+    public boolean mayReceive(String topic) {
+        return anyMatches(subscribe, topic);
+    }
+
+    private static boolean anyMatches(String[] filters, String topic) {
+        for (String f : filters) {
+            if (Filters.matches(f, topic)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public List<String> publishFilters() {
+        return List.of(publish);
+    }
+
+    public List<String> subscribeFilters() {
+        return List.of(subscribe);
+    }
+
+    @Override
+    public String toString() {
+        return "Rights[publish " + List.of(publish) + ", subscribe " + List.of(subscribe) + "]";
+    }
+}
