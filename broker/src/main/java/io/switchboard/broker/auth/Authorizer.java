@@ -31,6 +31,16 @@ public interface Authorizer {
     CompletionStage<Boolean> DENIED = CompletableFuture.completedFuture(false);
 
     /**
+     * A client has authenticated (or re-authenticated), before any decision for it: what this returns
+     * is the identity every later decision gets, typically with the client's rights resolved once
+     * ({@link ClientIdentity#withGrants}) so that a decision never scans all rules. On the client's
+     * event loop: no blocking, no I/O.
+     */
+    default ClientIdentity connected(ClientIdentity identity) {
+        return identity;
+    }
+
+    /**
      * A PUBLISH (or a Will, when it is published) to a topic name. Denied: PUBACK/PUBREC 0x87 in
      * 5.0; in 3.1.1 the message is acknowledged and dropped.
      */

@@ -3,6 +3,7 @@ package io.switchboard.broker.protocol;
 import io.netty.channel.EventLoop;
 import io.switchboard.broker.auth.AuthOutcome;
 import io.switchboard.broker.auth.Authenticator;
+import io.switchboard.broker.auth.Authorizer;
 import io.switchboard.broker.auth.ClientIdentity;
 import io.switchboard.broker.auth.ConnectAttempt;
 import io.switchboard.broker.config.BrokerConfig;
@@ -42,14 +43,16 @@ final class ConnectHandler {
     private final SessionRegistry sessions;
     private final ClientIdGenerator clientIds;
     private final Authenticator authenticator;
+    private final Authorizer authorizer;
     private final ClientEvents events;
 
     ConnectHandler(BrokerConfig config, SessionRegistry sessions, ClientIdGenerator clientIds,
-            Authenticator authenticator, ClientEvents events) {
+            Authenticator authenticator, Authorizer authorizer, ClientEvents events) {
         this.config = config;
         this.sessions = sessions;
         this.clientIds = clientIds;
         this.authenticator = authenticator;
+        this.authorizer = authorizer;
         this.events = events;
     }
 
@@ -132,7 +135,7 @@ final class ConnectHandler {
             c.close(refusalCode(c.version, f.reasonCode()), f.reason());
         } else {
             AuthOutcome.Success s = (AuthOutcome.Success) outcome;
-            c.identity = identity(attempt, s);
+            c.identity = authorizer.connected(identity(attempt, s));
             c.authSuccessData = s.authenticationData();
             sessions.attach(new AttachRequest(c, attempt.clientId(), c.params.cleanStart(), c.params.sessionExpiry(),
                     c.will));
@@ -210,7 +213,7 @@ final class ConnectHandler {
                 return;
             } else {
                 AuthOutcome.Success s = (AuthOutcome.Success) outcome;
-                c.identity = identity(c.auth.attempt, s);
+                c.identity = authorizer.connected(identity(c.auth.attempt, s));
                 // The session authorizes each delivery: from now on for the identity just established.
                 c.session.reauthenticated(c.identity);
                 c.send(new AuthPacket(ReasonCode.SUCCESS, authProperties(c.auth.method, s.authenticationData())));

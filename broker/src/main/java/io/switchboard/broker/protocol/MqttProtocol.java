@@ -43,7 +43,7 @@ public final class MqttProtocol {
         this.refusals = new RateLimitedLog(clock);
         long high = config.mqtt().maxOutboundBytes();
         this.outboundHardLimit = 2 * high - high / 2;
-        this.connect = new ConnectHandler(config, sessions, new ClientIdGenerator(), authenticator, events);
+        this.connect = new ConnectHandler(config, sessions, new ClientIdGenerator(), authenticator, authorizer, events);
         this.publishes = new PublishReceiver(config.mqtt(), router, authorizer, metrics, clock, storage, help);
         this.subscriptions = new SubscriptionHandler(config.mqtt(), retained, authorizer, clock);
     }
