@@ -14,8 +14,11 @@ import org.junit.jupiter.api.Test;
 
 /** Policies at their own level (no broker): the set-up of Azure's request-response guide, and refusals. */
 class PolicyTest {
-    /** Azure Event Grid's "How to implement Request-Response messaging pattern", its four topic spaces and four bindings. */
-    static Policy azureRequestResponse(boolean withDeviceReportedPub) {
+    /** The groups, topic spaces and bindings of the guide. */
+    record Parts(List<ClientGroup> groups, List<TopicSpace> spaces, List<Binding> bindings) {
+    }
+
+    static Parts azureParts(boolean withDeviceReportedPub) {
         List<Binding> bindings = new java.util.ArrayList<>(List.of(
                 new Binding("clientAppDesiredPub", "cloudAppGrp", "requestDesiredProperties", Permission.PUBLISHER),
                 new Binding("clientAppReportedSub", "cloudAppGrp", "responseReportedProperties", Permission.SUBSCRIBER),
@@ -23,10 +26,7 @@ class PolicyTest {
         if (withDeviceReportedPub) {
             bindings.add(new Binding("deviceReportedPub", "devicesGrp", "deviceReportedPub", Permission.PUBLISHER));
         }
-        return new Policy(
-                List.of(new Client("cloudApp1", true, Map.of("type", "cloudApp")),
-                        new Client("device1", true, Map.of("type", "device")),
-                        new Client("device2", true, Map.of("type", "device"))),
+        return new Parts(
                 List.of(new ClientGroup("cloudAppGrp", GroupQuery.parse("attributes.type = \"cloudApp\"")),
                         new ClientGroup("devicesGrp", GroupQuery.parse("attributes.type = \"device\""))),
                 List.of(new TopicSpace("requestDesiredProperties", List.of(TopicTemplate.parse("devices/+/desired"))),
@@ -36,6 +36,16 @@ class PolicyTest {
                         new TopicSpace("deviceReportedPub",
                                 List.of(TopicTemplate.parse("devices/${client.authenticationName}/reported")))),
                 bindings);
+    }
+
+    /** Azure Event Grid's "How to implement Request-Response messaging pattern", its four topic spaces and four bindings. */
+    static Policy azureRequestResponse(boolean withDeviceReportedPub) {
+        Parts parts = azureParts(withDeviceReportedPub);
+        return new Policy(
+                List.of(new Client("cloudApp1", true, Map.of("type", "cloudApp")),
+                        new Client("device1", true, Map.of("type", "device")),
+                        new Client("device2", true, Map.of("type", "device"))),
+                parts.groups(), parts.spaces(), parts.bindings());
     }
 
     static Rights rights(Policy p, String name) {
