@@ -31,28 +31,27 @@ final class SecureListeners {
     /** The YAML of the listeners above, with the PEM files of {@code pki}. */
     static String yaml(TestPki pki) {
         String server = "certificate: \"" + pki.server().certificate() + "\", key: \"" + pki.server().key() + "\"";
-        String ca = "trustedCertificates: \"" + pki.ca().certificate() + "\"";
         return """
                 listeners:
                   - {name: default, port: 0}
                   - name: tls
                     type: tls
                     port: 0
-                    tls: {%1$s, clientAuth: required, %2$s}
+                    tls: %1$s
                   - name: tls-optional
                     type: tls
                     port: 0
-                    tls: {%1$s, clientAuth: optional, %2$s}
+                    tls: %2$s
                   - name: tls12
                     type: tls
                     port: 0
-                    tls: {%1$s, protocols: [TLSv1.2]}
+                    tls: {%3$s, protocols: [TLSv1.2]}
                   - {name: ws, type: ws, port: 0}
                   - name: wss
                     type: wss
                     port: 0
-                    tls: {%1$s, clientAuth: optional, %2$s}
-                """.formatted(server, ca);
+                    tls: %2$s
+                """.formatted(pki.listenerTls("required"), pki.listenerTls("optional"), server);
     }
 
     /** Lets every client in and keeps what each presented, by client id. */

@@ -46,19 +46,11 @@ class RegistryAuthenticatorTest {
     }
 
     static String yaml() {
-        String server = "certificate: \"" + PKI.server().certificate() + "\", key: \"" + PKI.server().key() + "\"";
-        String ca = "trustedCertificates: \"" + PKI.ca().certificate() + "\"";
         return """
                 listeners:
-                  - name: tls
-                    type: tls
-                    port: 0
-                    tls: {%1$s, clientAuth: required, %2$s}
-                  - name: tls-optional
-                    type: tls
-                    port: 0
-                    tls: {%1$s, clientAuth: optional, %2$s}
-                """.formatted(server, ca);
+                  - {name: tls, type: tls, port: 0, tls: %s}
+                  - {name: tls-optional, type: tls, port: 0, tls: %s}
+                """.formatted(PKI.listenerTls("required"), PKI.listenerTls("optional"));
     }
 
     static MqttClientSslConfig tls(TestPki.Identity client) {

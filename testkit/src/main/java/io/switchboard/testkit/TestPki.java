@@ -112,6 +112,19 @@ public final class TestPki {
         }
     }
 
+    /**
+     * The {@code tls} settings of a broker listener, as inline YAML, with this PKI's server
+     * certificate and, unless {@code clientAuth} is {@code none}, {@link #ca()} for client certificates:
+     * {@code {certificate: "...", key: "...", clientAuth: required, trustedCertificates: "..."}}.
+     */
+    public String listenerTls(String clientAuth) {
+        String settings = "certificate: \"" + server.certificate() + "\", key: \"" + server.key() + "\"";
+        if (!clientAuth.equals("none")) {
+            settings += ", clientAuth: " + clientAuth + ", trustedCertificates: \"" + ca.certificate() + "\"";
+        }
+        return "{" + settings + "}";
+    }
+
     /** The directory holding the files. */
     public Path directory() {
         return dir;
