@@ -1,5 +1,6 @@
 package io.switchboard.rpc;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -110,7 +111,7 @@ final class Calls {
     }
 
     Calls(Link link, Format format, ScheduledExecutorService timer, String replyTopic, RpcMetrics metrics,
-            java.time.Duration linger) {
+            Duration linger) {
         this.link = link;
         this.format = format;
         this.metrics = metrics;

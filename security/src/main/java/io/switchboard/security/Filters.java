@@ -1,5 +1,7 @@
 package io.switchboard.security;
 
+import io.switchboard.broker.routing.Topics;
+
 /**
  * MQTT topic filters as sets of topics: whether a filter matches a topic, and whether one filter
  * contains another (every topic the second can match, the first matches too). Both follow the
@@ -12,48 +14,11 @@ public final class Filters {
     }
 
     /**
-     * Whether {@code filter} matches the topic name {@code topic}. Allocates nothing: it is asked on
-     * every delivery.
+     * Whether {@code filter} matches the topic name {@code topic}: the broker's own matching
+     * ({@link Topics#matches}), which allocates nothing.
      */
     public static boolean matches(String filter, String topic) {
-        int fl = filter.length();
-        int tl = topic.length();
-        if (tl > 0 && topic.charAt(0) == '$' && fl > 0 && (filter.charAt(0) == '+' || filter.charAt(0) == '#')) {
-            return false; // [MQTT-4.7.2-1]
-        }
-        int fi = 0;
-        int ti = 0;
-        while (true) {
-            // At the start of a level in both.
-            if (fi < fl && filter.charAt(fi) == '#') {
-                return true; // this level and all below
-            }
-            if (fi < fl && filter.charAt(fi) == '+') {
-                fi++;
-                while (ti < tl && topic.charAt(ti) != '/') {
-                    ti++;
-                }
-            } else {
-                while (fi < fl && filter.charAt(fi) != '/') {
-                    if (ti >= tl || topic.charAt(ti) != filter.charAt(fi)) {
-                        return false;
-                    }
-                    fi++;
-                    ti++;
-                }
-                if (ti < tl && topic.charAt(ti) != '/') {
-                    return false;
-                }
-            }
-            boolean filterEnds = fi >= fl;
-            boolean topicEnds = ti >= tl;
-            if (filterEnds || topicEnds) {
-                // Both end here; or the filter goes on with "/#", which also matches the parent [MQTT-4.7.1-2].
-                return filterEnds ? topicEnds : fi + 2 == fl && filter.charAt(fi + 1) == '#';
-            }
-            fi++;
-            ti++;
-        }
+        return Topics.matches(filter, topic);
     }
 
     /**
@@ -100,23 +65,10 @@ public final class Filters {
     }
 
     /**
-     * Whether {@code filter} is a well-formed topic filter: not empty, '#' only as the whole last
-     * level, '+' only as a whole level, no NUL.
+     * Whether {@code filter} is a well-formed topic filter (the broker's rules, {@link Topics#checkFilter})
+     * without NUL.
      */
     public static boolean isValidFilter(String filter) {
-        if (filter.isEmpty() || filter.indexOf('\0') >= 0) {
-            return false;
-        }
-        String[] levels = filter.split("/", -1);
-        for (int i = 0; i < levels.length; i++) {
-            String l = levels[i];
-            if (l.contains("#") && (!l.equals("#") || i != levels.length - 1)) {
-                return false;
-            }
-            if (l.contains("+") && !l.equals("+")) {
-                return false;
-            }
-        }
-        return true;
+        return filter.indexOf('\0') < 0 && Topics.checkFilter(filter) == null;
     }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletionStage;
  * and delivery is decided from that client's own filters. Default deny.
  */
 public final class PolicyAuthorizer implements Authorizer {
-    private volatile Policy policy;
+    private final Policy policy;
 
     public PolicyAuthorizer(Policy policy) {
         this.policy = Objects.requireNonNull(policy, "policy");

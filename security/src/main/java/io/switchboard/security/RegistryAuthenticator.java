@@ -17,7 +17,7 @@ import java.util.concurrent.CompletionStage;
  * client.
  */
 public final class RegistryAuthenticator implements Authenticator {
-    private volatile Policy policy;
+    private final Policy policy;
 
     public RegistryAuthenticator(Policy policy) {
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -36,8 +36,7 @@ public final class RegistryAuthenticator implements Authenticator {
             return refuse("the authentication name from the certificate is refused: it is empty, contains '+', '#',"
                     + " '/' or NUL, or starts with '$'");
         }
-        Policy p = policy;
-        Policy.Client client = p.client(name).orElse(null);
+        Policy.Client client = policy.client(name).orElse(null);
         if (client == null) {
             return refuse("'" + name + "' is not a registered client");
         }

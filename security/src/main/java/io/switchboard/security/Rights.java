@@ -1,5 +1,7 @@
 package io.switchboard.security;
 
+import io.switchboard.broker.routing.Topics;
+
 import java.util.List;
 
 /**
@@ -30,14 +32,10 @@ public final class Rights {
      * every topic it can match is permitted, that is when one subscriber template contains it.
      */
     public boolean maySubscribe(String filter) {
-        String f = filter;
-        if (f.startsWith("$share/")) {
-            int slash = f.indexOf('/', "$share/".length());
-            if (slash < 0) {
-                return false;
-            }
-            f = f.substring(slash + 1);
+        if (Topics.isShared(filter) && filter.indexOf('/', Topics.SHARED_PREFIX.length()) < 0) {
+            return false; // no filter after the share name
         }
+        String f = Topics.topicFilter(filter);
         for (String granted : subscribe) {
             if (Filters.contains(granted, f)) {
                 return true;
