@@ -1,7 +1,13 @@
 package io.switchboard.broker;
 
+import io.switchboard.broker.auth.AccessControl;
+import io.switchboard.broker.auth.AccessControlProvider;
 import io.switchboard.broker.auth.Authenticator;
 import io.switchboard.broker.auth.Authorizer;
+import io.switchboard.broker.auth.BrokerAccess;
+import io.switchboard.broker.auth.DenialAudit;
+import io.switchboard.broker.config.ConfigException;
+import io.switchboard.broker.config.SecurityConfig;
 import io.switchboard.broker.config.BrokerConfig;
 import io.switchboard.broker.delivery.RequestHelp;
 import io.switchboard.broker.delivery.Router;
@@ -11,6 +17,7 @@ import io.switchboard.broker.metrics.BrokerMetrics;
 import io.switchboard.broker.protocol.ClientEvents;
 import io.switchboard.broker.protocol.MqttProtocol;
 import io.switchboard.broker.routing.SubscriptionTree;
+import io.switchboard.broker.session.Session;
 import io.switchboard.broker.session.SessionRegistry;
 import io.switchboard.broker.config.StorageConfig;
 import io.switchboard.broker.message.Message;
@@ -24,8 +31,11 @@ import io.switchboard.broker.sys.ClientEventPublisher;
 import io.switchboard.broker.sys.SysPublisher;
 import io.switchboard.broker.transport.MqttServer;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * what it needs through its constructor. Start with {@link #start(BrokerConfig)} or
  * {@link #builder(BrokerConfig)}; {@link #close()} stops it.
  */
-public final class Broker implements AutoCloseable {
+public final class Broker implements AutoCloseable, BrokerAccess {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
 
     private final BrokerConfig config;
@@ -52,20 +62,24 @@ public final class Broker implements AutoCloseable {
     private final SessionRegistry sessions;
     private final MqttServer server;
     private final SysPublisher sys;
+    /** The policy in force, when one was configured or given; null otherwise. */
+    private final AccessControl accessControl;
     private volatile boolean closed;
 
     private Broker(Builder b) {
         this.config = b.config;
         this.storage = b.storage;
         this.clock = b.clock;
+        this.accessControl = b.accessControl;
+        DenialAudit audit = new DenialAudit(b.authorizer, metrics, clock, config.security().auditLinesPerMinute());
         this.router = new Router(subscriptions, retained, this::subscriber,
                 SharedSubscriptionStrategy.fromConfigName(config.mqtt().sharedSubscriptionStrategy()), storage);
         RequestHelp help = new RequestHelp(config.rpc(), router, metrics, clock);
         this.sessions = new SessionRegistry(config.sessions(), storage, subscriptions, router, b.authorizer,
-                metrics, clock, help);
+                audit, metrics, clock, help);
         ClientEvents events = config.sys().events() ? new ClientEventPublisher(router) : ClientEvents.NONE;
         MqttProtocol protocol = new MqttProtocol(config, metrics, clock, sessions, router, retained, storage,
-                b.authenticator, b.authorizer, events, help);
+                b.authenticator, b.authorizer, audit, events, help);
         this.server = new MqttServer(config, protocol, metrics, clock);
         this.sys = new SysPublisher(config.sys().interval(), metrics, sessions, subscriptions, retained,
                 router, clock, version());
@@ -187,6 +201,42 @@ public final class Broker implements AutoCloseable {
         return sys;
     }
 
+    /**
+     * Loads the security policy again (SIGHUP, the admin API): a valid one is put in force and
+     * connected clients are decided again; an invalid one leaves the one in force, and the result
+     * says what is wrong. Without a policy there is nothing to reload.
+     */
+    public AccessControl.ReloadResult reloadSecurity() {
+        if (accessControl == null) {
+            return new AccessControl.ReloadResult(false, "no security policy is configured (security.policy)");
+        }
+        return accessControl.reload();
+    }
+
+    @Override
+    public io.switchboard.broker.auth.ClientIdentity identity(String clientId) {
+        Session s = sessions.get(clientId);
+        return s == null || !s.online() ? null : s.identity();
+    }
+
+    @Override
+    public CompletableFuture<Reauthorization> reauthorize() {
+        List<CompletableFuture<Session.Reauthorized>> all = new ArrayList<>();
+        for (Session s : sessions.all()) {
+            all.add(s.reauthorize());
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).handle((v, e) -> {
+            int checked = 0;
+            int disconnected = 0;
+            for (CompletableFuture<Session.Reauthorized> f : all) {
+                Session.Reauthorized r = f.isCompletedExceptionally() ? Session.Reauthorized.OFFLINE : f.join();
+                checked += r == Session.Reauthorized.OFFLINE ? 0 : 1;
+                disconnected += r == Session.Reauthorized.DISCONNECTED ? 1 : 0;
+            }
+            return new Reauthorization(checked, disconnected);
+        });
+    }
+
     @Override
     public void close() {
         if (closed) {
@@ -194,6 +244,9 @@ public final class Broker implements AutoCloseable {
         }
         closed = true;
         LOG.info("Stopping: disconnecting clients");
+        if (accessControl != null) {
+            accessControl.close();
+        }
         sys.close();
         if (cleanup != null) {
             cleanup.shutdownNow();
@@ -210,6 +263,7 @@ public final class Broker implements AutoCloseable {
         private Storage storage;
         private Authenticator authenticator = Authenticator.ALLOW_ALL;
         private Authorizer authorizer = Authorizer.ALLOW_ALL;
+        private AccessControl accessControl;
         private Clock clock = Clock.systemUTC();
 
         private Builder(BrokerConfig config) {
@@ -234,6 +288,17 @@ public final class Broker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Authentication and authorization together, reloadable (a policy); replaces both and the
+         * configuration's {@code security.policy}.
+         */
+        public Builder accessControl(AccessControl a) {
+            this.accessControl = Objects.requireNonNull(a, "accessControl");
+            this.authenticator = a.authenticator();
+            this.authorizer = a.authorizer();
+            return this;
+        }
+
         public Builder clock(Clock c) {
             this.clock = Objects.requireNonNull(c, "clock");
             return this;
@@ -241,6 +306,14 @@ public final class Broker implements AutoCloseable {
 
         /** Builds the broker and binds its listeners. */
         public Broker start() {
+            SecurityConfig security = config.security();
+            if (accessControl == null && security.policy() != null) {
+                if (authenticator != Authenticator.ALLOW_ALL || authorizer != Authorizer.ALLOW_ALL) {
+                    throw new ConfigException("security.policy is configured, and an authenticator or authorizer was"
+                            + " given to the builder too: use one or the other");
+                }
+                accessControl(loadAccessControl(security));
+            }
             if (storage == null) {
                 storage = open(config.storage(), clock);
             }
@@ -259,7 +332,19 @@ public final class Broker implements AutoCloseable {
             }
             broker.startCleanup();
             broker.sys.start();
+            if (broker.accessControl != null) {
+                broker.accessControl.started(broker);
+            }
             return broker;
+        }
+
+        /** The access control of {@code security.policy}, from the provider on the class path. */
+        private static AccessControl loadAccessControl(SecurityConfig security) {
+            for (AccessControlProvider p : ServiceLoader.load(AccessControlProvider.class)) {
+                return p.create(security);
+            }
+            throw new ConfigException("security.policy '" + security.policy() + "' needs the switchboard-security"
+                    + " module on the class path (the switchboard command line has it)");
         }
 
         private static Storage open(StorageConfig c, Clock clock) {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /** {@code switchboard broker}: runs the broker until interrupted (Ctrl-C or SIGTERM). */
 @Command(name = "broker", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = {"Runs the MQTT broker until stopped with Ctrl-C or SIGTERM.",
+        description = {"Runs the MQTT broker until stopped with Ctrl-C or SIGTERM; SIGHUP reloads the security policy.",
             "Without --config it listens on 127.0.0.1:1883 with embedded defaults."})
 public final class BrokerCommand implements Callable<Integer> {
 
@@ -64,8 +64,24 @@ public final class BrokerCommand implements Callable<Integer> {
             broker.close();
             stopped.countDown();
         }, "sb-shutdown"));
+        reloadOnHangup(broker, log);
         log.info("Ready. Stop with Ctrl-C.");
         stopped.await();
         return 0;
+    }
+
+    /** SIGHUP reloads the security policy (where the platform has the signal). */
+    private static void reloadOnHangup(Broker broker, Logger log) {
+        if (broker.config().security().policy() == null) {
+            return;
+        }
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+                log.info("SIGHUP: reloading the security policy");
+                broker.reloadSecurity();
+            });
+        } catch (IllegalArgumentException e) {
+            log.info("No SIGHUP on this platform: the policy reloads when its file changes");
+        }
     }
 }

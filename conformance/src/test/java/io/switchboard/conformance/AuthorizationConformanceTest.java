@@ -28,6 +28,8 @@ import io.switchboard.codec.packet.SubscribePacket;
 import io.switchboard.codec.packet.TopicSubscription;
 import io.switchboard.codec.packet.Will;
 import io.switchboard.codec.property.Properties;
+import io.switchboard.broker.config.SecurityConfig;
+import io.switchboard.broker.metrics.BrokerMetrics;
 import io.switchboard.testkit.EmbeddedBroker;
 import io.switchboard.testkit.RawClient;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +51,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Authorization: what a PUBLISH, a SUBSCRIBE filter and each delivery are allowed to do, decided by
@@ -68,8 +71,14 @@ class AuthorizationConformanceTest {
     });
     static final TopicRules AUTHORIZER = new TopicRules();
 
+    /** With {@code security.deniedPublishV311: drop}: a denied 3.1.1 PUBLISH is acknowledged and dropped. */
     @RegisterExtension
-    static EmbeddedBroker broker = new EmbeddedBroker(c -> c, b -> b.authorizer(AUTHORIZER));
+    static EmbeddedBroker broker = new EmbeddedBroker(c -> c.withSecurity(new SecurityConfig(null, null, "drop", null)),
+            b -> b.authorizer(AUTHORIZER));
+
+    /** The default, {@code security.deniedPublishV311: disconnect}. */
+    @RegisterExtension
+    static EmbeddedBroker disconnecting = new EmbeddedBroker(c -> c, b -> b.authorizer(AUTHORIZER));
 
     @AfterAll
     static void stopDecider() {
@@ -147,7 +156,7 @@ class AuthorizationConformanceTest {
     @ParameterizedTest(name = "{0} QoS {1}")
     @MethodSource("versionsAndQos")
     @DisplayName("a PUBLISH the authorizer denies is not delivered: 5.0 PUBACK/PUBREC 0x87 (3.4.2.1, 3.5.2.1), "
-            + "3.1.1 acknowledged as usual; counted")
+            + "3.1.1 (security.deniedPublishV311: drop) acknowledged as usual; counted")
     void deniedPublish(MqttVersion v, int qos) {
         String base = "az/pub/" + v + "/" + qos;
         try (RawClient watcher = connect(v, "az-pub-watch-" + v + qos); RawClient c = connect(v, "az-pub-" + v + qos)) {
@@ -178,6 +187,29 @@ class AuthorizationConformanceTest {
             receive(watcher, base + "/ok", "marker"); // the denied message would have come first
             watcher.expectNothingMore();
             assertThat(broker.broker().metrics().publishDenied.sum()).isEqualTo(denied + 1);
+        }
+    }
+
+    @ParameterizedTest(name = "QoS {0}")
+    @ValueSource(ints = {0, 1, 2})
+    @DisplayName("by default a PUBLISH the authorizer denies disconnects a 3.1.1 client (it has no code to be told "
+            + "with, as AWS IoT does); not delivered; counted and audited")
+    void deniedPublishDisconnects311(int qos) {
+        String base = "az/cut/" + qos;
+        MqttVersion v = MqttVersion.V3_1_1;
+        try (RawClient watcher = RawClient.connect(disconnecting.port(), v, "az-cut-watch-" + qos);
+                RawClient c = RawClient.connect(disconnecting.port(), v, "az-cut-" + qos)) {
+            subscribe(watcher, base + "/#", 2);
+            long denied = disconnecting.broker().metrics().publishDenied.sum();
+            c.send(publishPacket(base + "/deny", qos, false, qos == 0 ? 0 : nextId(), "secret"));
+            Conformance.expectClosedWithoutPacket(c);
+            try (RawClient other = RawClient.connect(disconnecting.port(), v, "az-cut-other-" + qos)) {
+                publish(other, base + "/ok", 1, nextId(), "marker");
+            }
+            receive(watcher, base + "/ok", "marker"); // the denied message would have come first
+            assertThat(disconnecting.broker().metrics().publishDenied.sum()).isEqualTo(denied + 1);
+            assertThat(disconnecting.broker().metrics().denials())
+                    .containsKey(new BrokerMetrics.Denial("publish", 0x87));
         }
     }
 

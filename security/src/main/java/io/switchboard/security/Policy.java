@@ -24,15 +24,36 @@ public final class Policy {
         PUBLISHER, SUBSCRIBER
     }
 
-    /** A registered client: its authentication name, whether it may connect, and its attributes. */
-    public record Client(String authenticationName, boolean enabled, Map<String, Object> attributes) {
+    /**
+     * A registered client: its authentication name, whether it may connect, its attributes, and,
+     * for a client without a certificate, the hash of its password (a PHC string,
+     * {@link PasswordHash}); null when it authenticates by certificate only.
+     */
+    public record Client(String authenticationName, boolean enabled, Map<String, Object> attributes,
+            String passwordHash) {
         public Client {
             Objects.requireNonNull(authenticationName, "authenticationName");
             attributes = Map.copyOf(attributes);
+            if (passwordHash != null && !PasswordHash.isHash(passwordHash)) {
+                throw new IllegalArgumentException("client '" + authenticationName + "': the password hash is not"
+                        + " an Argon2id or PBKDF2-SHA256 PHC string (make one with: switchboard passwd)");
+            }
+        }
+
+        /** A client that authenticates by certificate. */
+        public Client(String authenticationName, boolean enabled, Map<String, Object> attributes) {
+            this(authenticationName, enabled, attributes, null);
         }
     }
 
-    public record ClientGroup(String name, GroupQuery query) {
+    /**
+     * A client group: the clients its query selects; with {@code replyRights}, its members may answer
+     * the requests they receive (docs/security.md, "Reply rights").
+     */
+    public record ClientGroup(String name, GroupQuery query, ReplyRights replyRights) {
+        public ClientGroup(String name, GroupQuery query) {
+            this(name, query, null);
+        }
     }
 
     public record TopicSpace(String name, List<TopicTemplate> templates) {
@@ -45,11 +66,17 @@ public final class Policy {
     }
 
     private final Map<String, Client> clients;
+    private final List<CertificateRule> rules;
     private final List<ClientGroup> groups;
     private final Map<String, TopicSpace> spaces;
     private final List<Binding> bindings;
 
     public Policy(List<Client> clients, List<ClientGroup> groups, List<TopicSpace> spaces, List<Binding> bindings) {
+        this(clients, List.of(), groups, spaces, bindings);
+    }
+
+    Policy(List<Client> clients, List<CertificateRule> rules, List<ClientGroup> groups, List<TopicSpace> spaces,
+            List<Binding> bindings) {
         Map<String, Client> byName = new HashMap<>();
         for (Client c : clients) {
             if (byName.put(c.authenticationName(), c) != null) {
@@ -84,7 +111,14 @@ public final class Policy {
                         + b.topicSpace() + "' (defined: " + spaceByName.keySet() + ")");
             }
         }
+        Set<String> ruleNames = new LinkedHashSet<>();
+        for (CertificateRule r : rules) {
+            if (!ruleNames.add(r.name())) {
+                throw new IllegalArgumentException("client rule '" + r.name() + "' is defined twice");
+            }
+        }
         this.clients = Map.copyOf(byName);
+        this.rules = List.copyOf(rules);
         this.groups = List.copyOf(groups);
         this.spaces = Map.copyOf(spaceByName);
         this.bindings = List.copyOf(bindings);
@@ -93,6 +127,22 @@ public final class Policy {
     /** The registered client of this authentication name. */
     public Optional<Client> client(String authenticationName) {
         return Optional.ofNullable(clients.get(authenticationName));
+    }
+
+    /** The first registry rule that registers this certificate, if any. */
+    Optional<CertificateRule> rule(CertificateFields certificate) {
+        for (CertificateRule r : rules) {
+            if (r.matches(certificate)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** How many clients are registered by name, and how many rules register populations: for log lines. */
+    public String describe() {
+        return clients.size() + " clients, " + rules.size() + " client rules, " + groups.size() + " client groups, "
+                + spaces.size() + " topic spaces, " + bindings.size() + " permission bindings";
     }
 
     /** The groups a client with this name and these attributes is in, {@value #ALL} first. */
@@ -109,7 +159,21 @@ public final class Policy {
 
     /** What a client with this name and these attributes may do: the bindings of its groups, resolved. */
     public Rights rightsOf(String authenticationName, Map<String, ?> attributes) {
+        return rightsOf(authenticationName, attributes, null);
+    }
+
+    /**
+     * The same, with one more subscriber filter that is the client's own whatever the bindings say
+     * (its private reply prefix, {@code $reply/<client id>/#}), or null.
+     */
+    public Rights rightsOf(String authenticationName, Map<String, ?> attributes, String ownFilter) {
         Set<String> in = new LinkedHashSet<>(groupsOf(authenticationName, attributes));
+        ReplyRights reply = null;
+        for (ClientGroup g : groups) {
+            if (reply == null && g.replyRights() != null && in.contains(g.name())) {
+                reply = g.replyRights();
+            }
+        }
         Set<String> publish = new LinkedHashSet<>();
         Set<String> subscribe = new LinkedHashSet<>();
         for (Binding b : bindings) {
@@ -123,7 +187,10 @@ public final class Policy {
                 }
             }
         }
-        return publish.isEmpty() && subscribe.isEmpty() ? Rights.NONE
-                : new Rights(List.copyOf(publish), List.copyOf(subscribe));
+        if (ownFilter != null) {
+            subscribe.add(ownFilter);
+        }
+        return publish.isEmpty() && subscribe.isEmpty() && reply == null ? Rights.NONE
+                : new Rights(List.copyOf(publish), List.copyOf(subscribe), reply);
     }
 }

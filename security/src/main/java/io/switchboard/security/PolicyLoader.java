@@ -42,23 +42,47 @@ public final class PolicyLoader {
 
     private record Reader(String source) {
         Policy policy(JsonNode root) {
-            object(root, "", Set.of("clients", "clientGroups", "topicSpaces", "permissionBindings"));
+            object(root, "", Set.of("clients", "clientRules", "clientGroups", "topicSpaces", "permissionBindings"));
             List<Policy.Client> clients = new ArrayList<>();
             for (Entry e : list(root, "clients")) {
-                object(e.node(), e.path(), Set.of("authenticationName", "state", "attributes"));
-                String state = optionalText(e.node(), e.path() + ".state", "enabled").toLowerCase(Locale.ROOT);
-                if (!state.equals("enabled") && !state.equals("disabled")) {
-                    throw error(e.path() + ".state", "'" + state + "': allowed enabled or disabled");
+                if (e.node().has("password")) {
+                    throw error(e.path() + ".password", "plain-text passwords are not accepted: store a hash in"
+                            + " passwordHash instead (make one with: switchboard passwd)");
+                }
+                object(e.node(), e.path(), Set.of("authenticationName", "state", "attributes", "passwordHash",
+                        "description"));
+                String hash = e.node().has("passwordHash") ? text(e.node(), e.path() + ".passwordHash") : null;
+                if (hash != null && !PasswordHash.isHash(hash)) {
+                    throw error(e.path() + ".passwordHash", "not an Argon2id or PBKDF2-SHA256 PHC string"
+                            + " ($argon2id$v=19$m=..,t=..,p=..$salt$hash or $pbkdf2-sha256$i=..$salt$hash);"
+                            + " make one with: switchboard passwd");
                 }
                 clients.add(new Policy.Client(text(e.node(), e.path() + ".authenticationName"),
-                        state.equals("enabled"), attributes(e.node().get("attributes"), e.path() + ".attributes")));
+                        enabled(e), attributes(e.node().get("attributes"), e.path() + ".attributes"), hash));
+            }
+            List<CertificateRule> rules = new ArrayList<>();
+            for (Entry e : list(root, "clientRules")) {
+                object(e.node(), e.path(), Set.of("name", "issuer", "subject", "state", "attributes", "description"));
+                try {
+                    rules.add(new CertificateRule(text(e.node(), e.path() + ".name"),
+                            distinguishedName(e.node().get("issuer"), e.path() + ".issuer"),
+                            distinguishedName(e.node().get("subject"), e.path() + ".subject"), enabled(e),
+                            attributes(e.node().get("attributes"), e.path() + ".attributes")));
+                } catch (IllegalArgumentException bad) {
+                    if (bad.getMessage().startsWith(source)) {
+                        throw bad;
+                    }
+                    throw error(e.path(), bad.getMessage());
+                }
             }
             List<Policy.ClientGroup> groups = new ArrayList<>();
             for (Entry e : list(root, "clientGroups")) {
-                object(e.node(), e.path(), Set.of("name", "query", "description"));
+                object(e.node(), e.path(), Set.of("name", "query", "description", "replyRights"));
                 String query = text(e.node(), e.path() + ".query");
+                ReplyRights reply = replyRights(e.node().get("replyRights"), e.path() + ".replyRights");
                 try {
-                    groups.add(new Policy.ClientGroup(text(e.node(), e.path() + ".name"), GroupQuery.parse(query)));
+                    groups.add(new Policy.ClientGroup(text(e.node(), e.path() + ".name"), GroupQuery.parse(query),
+                            reply));
                 } catch (QueryException q) {
                     throw error(e.path() + ".query", q.getMessage());
                 }
@@ -92,13 +116,86 @@ public final class PolicyLoader {
                         permission.equals("publisher") ? Policy.Permission.PUBLISHER : Policy.Permission.SUBSCRIBER));
             }
             try {
-                return new Policy(clients, groups, spaces, bindings);
+                return new Policy(clients, rules, groups, spaces, bindings);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(source + ": " + e.getMessage());
             }
         }
 
         private record Entry(JsonNode node, String path) {
+        }
+
+        boolean enabled(Entry e) {
+            String state = optionalText(e.node(), e.path() + ".state", "enabled").toLowerCase(Locale.ROOT);
+            if (!state.equals("enabled") && !state.equals("disabled")) {
+                throw error(e.path() + ".state", "'" + state + "': allowed enabled or disabled");
+            }
+            return state.equals("enabled");
+        }
+
+        /** A rule's issuer or subject: attribute types (CN, O, OU...) to patterns with '*'. */
+        Map<String, String> distinguishedName(JsonNode n, String path) {
+            if (n == null || n.isNull()) {
+                return Map.of();
+            }
+            if (!n.isObject()) {
+                throw error(path, "expected a mapping of distinguished-name attribute types (CN, O, OU, C...) to"
+                        + " patterns, '*' matching any run of characters");
+            }
+            Map<String, String> out = new LinkedHashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> f = it.next();
+                if (!f.getValue().isTextual()) {
+                    throw error(path + "." + f.getKey(), "expected a string pattern");
+                }
+                out.put(f.getKey(), f.getValue().asText());
+            }
+            return out;
+        }
+
+        /** {@code replyRights: true} for the defaults, or a mapping of the settings. */
+        ReplyRights replyRights(JsonNode n, String path) {
+            if (n == null || n.isNull() || (n.isBoolean() && !n.asBoolean())) {
+                return null;
+            }
+            if (n.isBoolean()) {
+                return ReplyRights.DEFAULTS;
+            }
+            object(n, path, Set.of("maxReplies", "maxTtlSeconds", "requireCorrelationData", "maxGrants"));
+            ReplyRights d = ReplyRights.DEFAULTS;
+            try {
+                return new ReplyRights(integer(n, path, "maxReplies", d.maxReplies()),
+                        integer(n, path, "maxTtlSeconds", (int) d.maxTtlSeconds()),
+                        bool(n, path, "requireCorrelationData", d.requireCorrelationData()),
+                        integer(n, path, "maxGrants", d.maxGrants()));
+            } catch (IllegalArgumentException bad) {
+                if (bad.getMessage().startsWith(source)) {
+                    throw bad;
+                }
+                throw error(path, bad.getMessage());
+            }
+        }
+
+        int integer(JsonNode parent, String path, String key, int otherwise) {
+            JsonNode n = parent.get(key);
+            if (n == null || n.isNull()) {
+                return otherwise;
+            }
+            if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+                throw error(path + "." + key, "expected an integer");
+            }
+            return n.asInt();
+        }
+
+        boolean bool(JsonNode parent, String path, String key, boolean otherwise) {
+            JsonNode n = parent.get(key);
+            if (n == null || n.isNull()) {
+                return otherwise;
+            }
+            if (!n.isBoolean()) {
+                throw error(path + "." + key, "expected true or false");
+            }
+            return n.asBoolean();
         }
 
         List<Entry> list(JsonNode parent, String key) {

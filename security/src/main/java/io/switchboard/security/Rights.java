@@ -12,14 +12,26 @@ import java.util.List;
  */
 public final class Rights {
     /** Nothing: default deny. */
-    public static final Rights NONE = new Rights(List.of(), List.of());
+    public static final Rights NONE = new Rights(List.of(), List.of(), null);
 
     private final String[] publish;
     private final String[] subscribe;
+    /** The replies this client may still send, when its group has reply rights; else null. */
+    private final ReplyGrants replies;
 
-    Rights(List<String> publish, List<String> subscribe) {
+    Rights(List<String> publish, List<String> subscribe, ReplyRights replyRights) {
         this.publish = publish.toArray(String[]::new);
         this.subscribe = subscribe.toArray(String[]::new);
+        this.replies = replyRights == null ? null : new ReplyGrants(replyRights);
+    }
+
+    Rights(List<String> publish, List<String> subscribe) {
+        this(publish, subscribe, null);
+    }
+
+    /** The reply grants of this client (a new set per connection), or null without reply rights. */
+    ReplyGrants replies() {
+        return replies;
     }
 
     /** A PUBLISH to this topic name: allowed when a publisher template matches it. */

@@ -49,7 +49,7 @@ class PolicyLoaderTest {
         assertThatThrownBy(() -> PolicyLoader.parse("topicSpaces:\n  - {name: s, topicTemplates: ['a/#/b']}", "p.yaml"))
                 .hasMessageStartingWith("p.yaml: topicSpaces[0].topicTemplates[0]: topic template 'a/#/b': not a topic filter");
         assertThatThrownBy(() -> PolicyLoader.parse("clients:\n  - {authenticationName: a, status: on}", "p.yaml"))
-                .hasMessage("p.yaml: clients[0].status: unknown key; allowed keys here: attributes, authenticationName, state");
+                .hasMessage("p.yaml: clients[0].status: unknown key; allowed keys here: attributes, authenticationName, description, passwordHash, state");
         assertThatThrownBy(() -> PolicyLoader.parse("clients:\n  - {authenticationName: a, state: paused}", "p.yaml"))
                 .hasMessage("p.yaml: clients[0].state: 'paused': allowed enabled or disabled");
         assertThatThrownBy(() -> PolicyLoader.parse("clients:\n  - {authenticationName: a, attributes: {x: 1.5}}",
@@ -62,7 +62,44 @@ class PolicyLoaderTest {
                 .hasMessage("p.yaml: permission binding 'b': no client group 'nobody' (defined: [$all])");
         assertThatThrownBy(() -> PolicyLoader.parse("clients: [", "p.yaml")).hasMessageStartingWith("p.yaml: not valid YAML");
         assertThatThrownBy(() -> PolicyLoader.parse("users: []", "p.yaml")).hasMessageStartingWith(
-                "p.yaml: users: unknown key; allowed keys here: clientGroups, clients, permissionBindings, topicSpaces");
+                "p.yaml: users: unknown key; allowed keys here: clientGroups, clientRules, clients, permissionBindings,"
+                + " topicSpaces");
+        // Passwords: only hashes; a plain-text password is refused at load, saying what to do instead.
+        assertThatThrownBy(() -> PolicyLoader.parse("clients:\n  - {authenticationName: a, password: secret}", "p.yaml"))
+                .hasMessage("p.yaml: clients[0].password: plain-text passwords are not accepted: store a hash in"
+                        + " passwordHash instead (make one with: switchboard passwd)");
+        assertThatThrownBy(() -> PolicyLoader.parse("clients:\n  - {authenticationName: a, passwordHash: secret}",
+                "p.yaml")).hasMessageStartingWith("p.yaml: clients[0].passwordHash: not an Argon2id or PBKDF2-SHA256"
+                        + " PHC string");
+        assertThatThrownBy(() -> PolicyLoader.parse("clientRules:\n  - {name: r, state: enabled}", "p.yaml"))
+                .hasMessageStartingWith("p.yaml: clientRules[0]: a rule needs an issuer or a subject pattern");
+        assertThatThrownBy(() -> PolicyLoader.parse("clientRules:\n  - {name: r, subject: {CN: 'x*'},"
+                + " attributes: {site: '${certificate.subject}'}}", "p.yaml"))
+                .hasMessageStartingWith("p.yaml: clientRules[0]: attribute 'site': unknown field 'subject'; allowed"
+                        + " ${certificate.subject.<type>}");
+        assertThatThrownBy(() -> PolicyLoader.parse("clientGroups:\n  - {name: g, query: 'attributes.a = \"b\"',"
+                + " replyRights: {maxReplies: 0}}", "p.yaml"))
+                .hasMessage("p.yaml: clientGroups[0].replyRights: maxReplies 0: allowed 1..1000");
+    }
+
+    @Test
+    void passwordHashesRulesAndReplyRightsLoad() {
+        String hash = PasswordHash.pbkdf2("pw".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Policy p = PolicyLoader.parse("""
+                clients:
+                  - {authenticationName: backend, passwordHash: '%s', attributes: {type: cloudApp}}
+                clientRules:
+                  - name: cameras
+                    issuer: {CN: Factory CA}
+                    subject: {CN: 'cam-*', O: Acme}
+                    attributes: {type: camera, model: '${certificate.subject.CN}'}
+                clientGroups:
+                  - {name: cams, query: 'attributes.type = "camera"', replyRights: true}
+                """.formatted(hash), "p.yaml");
+        assertThat(p.client("backend").orElseThrow().passwordHash()).isEqualTo(hash);
+        assertThat(p.describe()).startsWith("1 clients, 1 client rules, 1 client groups");
+        Rights cams = p.rightsOf("cam-1", Map.of("type", "camera"));
+        assertThat(cams.replies()).isNotNull();
     }
 
     @Test

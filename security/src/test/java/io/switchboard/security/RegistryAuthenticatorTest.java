@@ -85,7 +85,7 @@ class RegistryAuthenticatorTest {
         assertRefused(v5("tls", PKI.issueClient("retired", "retired")), "client 'retired' is disabled");
         assertRefused(v5("tls", PKI.issueClient("wild", "device\\+")), "the authentication name from the certificate"
                 + " is refused");
-        assertRefused(v5("tls-optional", null), "a client certificate is required");
+        assertRefused(v5("tls-optional", null), "a client certificate, or a user name and password, is required");
     }
 
     private static void assertRefused(Mqtt5BlockingClient c, String reason) {

@@ -1,5 +1,7 @@
 package io.switchboard.broker.auth;
 
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -22,6 +24,20 @@ public interface Authenticator {
 
     /** Authenticates a CONNECT (or a re-authentication). */
     CompletionStage<AuthOutcome> authenticate(ConnectAttempt attempt);
+
+    /**
+     * The policy changed while this client was connected: is it still let in, and with which name
+     * and attributes? A {@link AuthOutcome.Failure} disconnects it (0x87 Not authorized unless the
+     * failure names a code a DISCONNECT may carry); a {@link AuthOutcome.Success} gives it its rights
+     * anew. Decided from what the authenticator holds (the client does not take part; its password
+     * is not kept): on the client's event loop, no blocking, no I/O. Default: unchanged.
+     *
+     * @param identity who the client authenticated as
+     * @param certificates its verified TLS certificate chain, client first; empty without one
+     */
+    default AuthOutcome recheck(ClientIdentity identity, List<X509Certificate> certificates) {
+        return new AuthOutcome.Success(identity.authenticationName(), identity.attributes(), null);
+    }
 
     /** Whether this authenticator handles a 5.0 Authentication Method. */
     default boolean supportsMethod(String authenticationMethod) {

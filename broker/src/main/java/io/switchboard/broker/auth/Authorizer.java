@@ -1,5 +1,7 @@
 package io.switchboard.broker.auth;
 
+import io.switchboard.broker.message.Message;
+import io.switchboard.codec.property.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -46,6 +48,16 @@ public interface Authorizer {
      */
     CompletionStage<Boolean> mayPublish(ClientIdentity client, String topic, int qos, boolean retain);
 
+    /**
+     * A client's PUBLISH, with its properties (Response Topic, Correlation Data...): what the broker
+     * calls for a PUBLISH packet. By default the decision on its topic
+     * ({@link #mayPublish(ClientIdentity, String, int, boolean)}).
+     */
+    default CompletionStage<Boolean> mayPublish(ClientIdentity client, String topic, int qos, boolean retain,
+            Properties properties) {
+        return mayPublish(client, topic, qos, retain);
+    }
+
     /** One Topic Filter of a SUBSCRIBE (a shared one as {@code $share/{name}/{filter}}). Denied: 0x87 (3.1.1: 0x80). */
     CompletionStage<Boolean> maySubscribe(ClientIdentity client, String filter, int qos);
 
@@ -55,5 +67,26 @@ public interface Authorizer {
      */
     default boolean mayReceive(ClientIdentity subscriber, String topic) {
         return true;
+    }
+
+    /**
+     * Each delivery, with the whole message: what the broker calls. By default the decision on its
+     * topic ({@link #mayReceive(ClientIdentity, String)}); an authorizer that grants rights from what a
+     * client receives (a reply to a request's Response Topic) overrides this one. On the subscriber's
+     * event loop: no blocking, no I/O.
+     */
+    default boolean mayReceive(ClientIdentity subscriber, Message message) {
+        return mayReceive(subscriber, message.topic());
+    }
+
+    /**
+     * Why an action was denied, for the audit log: the rule (or the absence of one) that decided.
+     * Called only after a denial, off the hot path.
+     *
+     * @param action {@code publish}, {@code subscribe} or {@code receive}
+     * @param topic the topic name or filter
+     */
+    default String explain(ClientIdentity client, String action, String topic) {
+        return "denied by " + getClass().getSimpleName();
     }
 }

@@ -13,9 +13,11 @@ import java.util.List;
  * @param sys the broker's own topics ($SYS statistics and client events)
  * @param storage where state is kept; default RocksDB in ./data with durability sync
  * @param rpc the broker's help with request/response
+ * @param security authentication and authorization from a policy file; default none (everyone may
+ *     connect and do everything)
  */
 public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, SessionConfig sessions,
-        Integer eventLoopThreads, SysConfig sys, StorageConfig storage, RpcConfig rpc) {
+        Integer eventLoopThreads, SysConfig sys, StorageConfig storage, RpcConfig rpc, SecurityConfig security) {
 
     public BrokerConfig {
         listeners = listeners == null || listeners.isEmpty() ? List.of(ListenerConfig.defaults())
@@ -25,6 +27,7 @@ public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, Sess
         sys = sys == null ? SysConfig.defaults() : sys;
         storage = storage == null ? StorageConfig.defaults() : storage;
         rpc = rpc == null ? RpcConfig.defaults() : rpc;
+        security = security == null ? SecurityConfig.defaults() : security;
         eventLoopThreads = Check.range("eventLoopThreads", eventLoopThreads, 0, 0, 1024);
         long names = listeners.stream().map(ListenerConfig::name).distinct().count();
         if (names != listeners.size()) {
@@ -51,8 +54,14 @@ public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, Sess
         this(listeners, mqtt, sessions, eventLoopThreads, sys, storage, null);
     }
 
+    /** Without a {@code security} section: no policy. */
+    public BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, SessionConfig sessions,
+            Integer eventLoopThreads, SysConfig sys, StorageConfig storage, RpcConfig rpc) {
+        this(listeners, mqtt, sessions, eventLoopThreads, sys, storage, rpc, null);
+    }
+
     public static BrokerConfig defaults() {
-        return new BrokerConfig(null, null, null, null, null, null, null);
+        return new BrokerConfig(null, null, null, null, null, null, null, null);
     }
 
     /** A copy whose first listener binds another host and/or port (null keeps the current value). */
@@ -66,26 +75,30 @@ public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, Sess
         }
         List<ListenerConfig> all = new java.util.ArrayList<>(listeners);
         all.set(0, first);
-        return new BrokerConfig(all, mqtt, sessions, eventLoopThreads, sys, storage, rpc);
+        return new BrokerConfig(all, mqtt, sessions, eventLoopThreads, sys, storage, rpc, security);
     }
 
     public BrokerConfig withMqtt(MqttConfig m) {
-        return new BrokerConfig(listeners, m, sessions, eventLoopThreads, sys, storage, rpc);
+        return new BrokerConfig(listeners, m, sessions, eventLoopThreads, sys, storage, rpc, security);
     }
 
     public BrokerConfig withSessions(SessionConfig s) {
-        return new BrokerConfig(listeners, mqtt, s, eventLoopThreads, sys, storage, rpc);
+        return new BrokerConfig(listeners, mqtt, s, eventLoopThreads, sys, storage, rpc, security);
     }
 
     public BrokerConfig withSys(SysConfig s) {
-        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, s, storage, rpc);
+        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, s, storage, rpc, security);
     }
 
     public BrokerConfig withStorage(StorageConfig s) {
-        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, s, rpc);
+        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, s, rpc, security);
     }
 
     public BrokerConfig withRpc(RpcConfig r) {
-        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, storage, r);
+        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, storage, r, security);
+    }
+
+    public BrokerConfig withSecurity(SecurityConfig s) {
+        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, storage, rpc, s);
     }
 }

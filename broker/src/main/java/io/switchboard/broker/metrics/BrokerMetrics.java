@@ -1,5 +1,8 @@
 package io.switchboard.broker.metrics;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -50,6 +53,36 @@ public final class BrokerMetrics {
     public final LongAdder rpcNoResponderReplies = new LongAdder();
     /** Replies the broker sent because a request expired in a queue before delivery. */
     public final LongAdder rpcExpiryReplies = new LongAdder();
+
+    /** Denials of access by action ({@code connect}, {@code publish}, {@code subscribe}, {@code receive}) and reason code. */
+    private final ConcurrentHashMap<Denial, LongAdder> denials = new ConcurrentHashMap<>();
+
+    /** The key of a denial counter: what was denied, and the reason code given (0x87, 0x86...). */
+    public record Denial(String action, int reasonCode) implements Comparable<Denial> {
+        @Override
+        public int compareTo(Denial o) {
+            int c = action.compareTo(o.action);
+            return c != 0 ? c : Integer.compare(reasonCode, o.reasonCode);
+        }
+
+        /** As {@code publish 0x87}. */
+        @Override
+        public String toString() {
+            return action + String.format(" 0x%02X", reasonCode);
+        }
+    }
+
+    /** Counts a denial. */
+    public void denied(String action, int reasonCode) {
+        denials.computeIfAbsent(new Denial(action, reasonCode), k -> new LongAdder()).increment();
+    }
+
+    /** The denials so far, by action and reason code, in order. */
+    public Map<Denial, Long> denials() {
+        Map<Denial, Long> out = new TreeMap<>();
+        denials.forEach((k, v) -> out.put(k, v.sum()));
+        return out;
+    }
 
     /** A client connected (CONNACK 0x00 sent). */
     public void clientConnected() {

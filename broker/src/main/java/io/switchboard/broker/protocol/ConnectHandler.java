@@ -6,6 +6,7 @@ import io.switchboard.broker.auth.Authenticator;
 import io.switchboard.broker.auth.Authorizer;
 import io.switchboard.broker.auth.ClientIdentity;
 import io.switchboard.broker.auth.ConnectAttempt;
+import io.switchboard.broker.auth.DenialAudit;
 import io.switchboard.broker.config.BrokerConfig;
 import io.switchboard.broker.config.MqttConfig;
 import io.switchboard.broker.logging.LogText;
@@ -44,10 +45,12 @@ final class ConnectHandler {
     private final ClientIdGenerator clientIds;
     private final Authenticator authenticator;
     private final Authorizer authorizer;
+    private final DenialAudit audit;
     private final ClientEvents events;
 
     ConnectHandler(BrokerConfig config, SessionRegistry sessions, ClientIdGenerator clientIds,
-            Authenticator authenticator, Authorizer authorizer, ClientEvents events) {
+            Authenticator authenticator, Authorizer authorizer, DenialAudit audit, ClientEvents events) {
+        this.audit = audit;
         this.config = config;
         this.sessions = sessions;
         this.clientIds = clientIds;
@@ -132,7 +135,10 @@ final class ConnectHandler {
             c.flush();
             c.pauseBeforeConnack(false); // the client's answer must be read
         } else if (outcome instanceof AuthOutcome.Failure f) {
-            c.close(refusalCode(c.version, f.reasonCode()), f.reason());
+            ReasonCode code = refusalCode(c.version, f.reasonCode());
+            audit.refused(attempt.clientId(), attempt.certificateName() != null ? attempt.certificateName()
+                    : attempt.username(), "connect", code, f.reason());
+            c.close(code, f.reason());
         } else {
             AuthOutcome.Success s = (AuthOutcome.Success) outcome;
             c.identity = authorizer.connected(identity(attempt, s));
@@ -208,8 +214,10 @@ final class ConnectHandler {
                 c.send(new AuthPacket(ReasonCode.CONTINUE_AUTHENTICATION, authProperties(c.auth.method,
                         more.authenticationData())));
             } else if (outcome instanceof AuthOutcome.Failure f) {
-                c.close(f.reasonCode().allowedIn(PacketType.DISCONNECT) ? f.reasonCode()
-                        : ReasonCode.NOT_AUTHORIZED, f.reason());
+                ReasonCode code = f.reasonCode().allowedIn(PacketType.DISCONNECT) ? f.reasonCode()
+                        : ReasonCode.NOT_AUTHORIZED;
+                audit.refused(c.clientId(), c.identity.authenticationName(), "reauthenticate", code, f.reason());
+                c.close(code, f.reason());
                 return;
             } else {
                 AuthOutcome.Success s = (AuthOutcome.Success) outcome;
@@ -220,6 +228,43 @@ final class ConnectHandler {
             }
             c.decided();
         });
+    }
+
+    /**
+     * The policy changed: the authenticator rechecks the connected client (without its part: it is
+     * not asked to authenticate again) and the authorizer resolves its rights anew, which hold from
+     * its next packet and delivery on; a client that is no longer let in gets DISCONNECT with the
+     * failure's code (0x87 Not authorized unless it names another a DISCONNECT may carry; 3.1.1: the
+     * connection closes). Returns false when it was disconnected. On the connection's loop.
+     */
+    boolean reauthorize(MqttConnection c) {
+        if (c.state != MqttConnection.State.CONNECTED || c.identity == null) {
+            return true;
+        }
+        AuthOutcome outcome;
+        try {
+            outcome = authenticator.recheck(c.identity, c.transport.clientCertificates(c.context()));
+        } catch (RuntimeException e) {
+            LOG.warn("Client {}: the authenticator failed to recheck it; it stays connected with its rights: {}",
+                    LogText.escape(c.clientId()), e.toString());
+            return true;
+        }
+        if (outcome instanceof AuthOutcome.Failure f) {
+            ReasonCode code = f.reasonCode().allowedIn(PacketType.DISCONNECT) ? f.reasonCode()
+                    : ReasonCode.NOT_AUTHORIZED;
+            audit.refused(c.clientId(), c.identity.authenticationName(), "recheck", code, f.reason());
+            c.close(code, f.reason());
+            return false;
+        }
+        if (!(outcome instanceof AuthOutcome.Success s)) {
+            return true; // a recheck cannot start an exchange with the client
+        }
+        ClientIdentity was = c.identity;
+        c.identity = authorizer.connected(new ClientIdentity(was.clientId(),
+                s.authenticationName() == null ? was.authenticationName() : s.authenticationName(), was.listener(),
+                s.attributes()));
+        c.session.reauthenticated(c.identity);
+        return true;
     }
 
     /**

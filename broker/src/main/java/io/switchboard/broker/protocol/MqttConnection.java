@@ -407,6 +407,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
             s.detach(this, publishWillOnClose ? will : null);
         }
         leftConnected();
+        if (params != null) {
+            protocol.audit.forget(params.clientId());
+        }
         ctx.fireChannelInactive();
     }
 
@@ -589,6 +592,18 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public ClientIdentity identity() {
         return identity;
+    }
+
+    @Override
+    public boolean reauthorize() {
+        return protocol.connect.reauthorize(this);
+    }
+
+    @Override
+    public void refused(ReasonCode reasonCode, String reason) {
+        protocol.audit.refused(clientId(), identity == null ? null : identity.authenticationName(), "connect",
+                reasonCode, reason);
+        close(reasonCode, reason);
     }
 
     @Override

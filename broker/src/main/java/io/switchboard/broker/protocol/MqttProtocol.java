@@ -2,6 +2,7 @@ package io.switchboard.broker.protocol;
 
 import io.switchboard.broker.auth.Authenticator;
 import io.switchboard.broker.auth.Authorizer;
+import io.switchboard.broker.auth.DenialAudit;
 import io.switchboard.broker.config.BrokerConfig;
 import io.switchboard.broker.delivery.RequestHelp;
 import io.switchboard.broker.delivery.Router;
@@ -25,6 +26,7 @@ public final class MqttProtocol {
     final SubscriptionHandler subscriptions;
     final ClientEvents events;
     final RateLimitedLog refusals;
+    final DenialAudit audit;
     /**
      * Beyond this ({@link io.netty.channel.Channel#bytesBeforeWritable()}: pending bytes above the
      * low water mark), QoS 0 is dropped even for a client not yet declared slow: twice
@@ -35,17 +37,19 @@ public final class MqttProtocol {
 
     public MqttProtocol(BrokerConfig config, BrokerMetrics metrics, Clock clock, SessionRegistry sessions,
             Router router, RetainedIndex retained, Storage storage, Authenticator authenticator,
-            Authorizer authorizer, ClientEvents events, RequestHelp help) {
+            Authorizer authorizer, DenialAudit audit, ClientEvents events, RequestHelp help) {
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
         this.events = events;
+        this.audit = audit;
         this.refusals = new RateLimitedLog(clock);
         long high = config.mqtt().maxOutboundBytes();
         this.outboundHardLimit = 2 * high - high / 2;
-        this.connect = new ConnectHandler(config, sessions, new ClientIdGenerator(), authenticator, authorizer, events);
-        this.publishes = new PublishReceiver(config.mqtt(), router, authorizer, metrics, clock, storage, help);
-        this.subscriptions = new SubscriptionHandler(config.mqtt(), retained, authorizer, clock);
+        this.connect = new ConnectHandler(config, sessions, new ClientIdGenerator(), authenticator, authorizer, audit,
+                events);
+        this.publishes = new PublishReceiver(config, router, authorizer, audit, metrics, clock, storage, help);
+        this.subscriptions = new SubscriptionHandler(config.mqtt(), retained, authorizer, audit, clock);
     }
 
     private final java.util.concurrent.ConcurrentHashMap<io.netty.channel.EventLoop, KeepAlive> keepAlives =

@@ -1,6 +1,8 @@
 package io.switchboard.broker.protocol;
 
 import io.switchboard.broker.auth.Authorizer;
+import io.switchboard.broker.auth.DenialAudit;
+import io.switchboard.broker.config.BrokerConfig;
 import io.switchboard.broker.config.MqttConfig;
 import io.switchboard.broker.delivery.RequestHelp;
 import io.switchboard.broker.delivery.Router;
@@ -32,16 +34,21 @@ final class PublishReceiver {
     private final MqttConfig mqtt;
     private final Router router;
     private final Authorizer authorizer;
+    private final DenialAudit audit;
+    /** security.deniedPublishV311: a denied 3.1.1 PUBLISH disconnects (true) or is dropped. */
+    private final boolean disconnectDeniedV311;
     private final BrokerMetrics metrics;
     private final Clock clock;
     private final Storage storage;
     private final RequestHelp help;
 
-    PublishReceiver(MqttConfig mqtt, Router router, Authorizer authorizer, BrokerMetrics metrics, Clock clock,
-            Storage storage, RequestHelp help) {
+    PublishReceiver(BrokerConfig config, Router router, Authorizer authorizer, DenialAudit audit,
+            BrokerMetrics metrics, Clock clock, Storage storage, RequestHelp help) {
         this.storage = storage;
         this.help = help;
-        this.mqtt = mqtt;
+        this.mqtt = config.mqtt();
+        this.audit = audit;
+        this.disconnectDeniedV311 = config.security().disconnectOnDeniedPublishV311();
         this.router = router;
         this.authorizer = authorizer;
         this.metrics = metrics;
@@ -129,7 +136,7 @@ final class PublishReceiver {
             route(c, p, topic);
             return;
         }
-        CompletionStage<Boolean> decision = authorizer.mayPublish(c.identity, topic, p.qos(), p.retain());
+        CompletionStage<Boolean> decision = authorizer.mayPublish(c.identity, topic, p.qos(), p.retain(), props);
         CompletableFuture<Boolean> f = decision.toCompletableFuture();
         if (f.isDone() && !f.isCompletedExceptionally()) {
             decide(c, p, topic, f.join());
@@ -152,14 +159,25 @@ final class PublishReceiver {
     private void decide(MqttConnection c, PublishPacket p, String topic, boolean allowed) {
         if (allowed) {
             route(c, p, topic);
-        } else {
-            deny(c, p, "not authorized to publish to '" + topic + "'");
+            return;
         }
+        audit.denied(c.clientId(), c.identity, "publish", topic, ReasonCode.NOT_AUTHORIZED);
+        String reason = "not authorized to publish to '" + topic + "'";
+        if (!c.version.isV5() && disconnectDeniedV311) {
+            // 3.1.1 has no way to refuse one PUBLISH: with security.deniedPublishV311 disconnect (the
+            // default, as AWS IoT) the connection closes, so a client cannot believe a refused
+            // message was delivered; the message is not delivered either way.
+            metrics.publishDenied.increment();
+            c.close(ReasonCode.NOT_AUTHORIZED, reason);
+            return;
+        }
+        deny(c, p, reason);
     }
 
     /**
-     * A PUBLISH the client may not make: 5.0 acknowledges it with 0x87 (Not authorized); 3.1.1 has
-     * no such code, so it is acknowledged and dropped. QoS 0 is dropped. Counted either way.
+     * A PUBLISH the client may not make: 5.0 acknowledges it with 0x87 (Not authorized) and a reason
+     * string, the connection staying open; 3.1.1 has no such code, so it is acknowledged and dropped.
+     * QoS 0 is dropped. Counted either way.
      */
     private void deny(MqttConnection c, PublishPacket p, String reason) {
         metrics.publishDenied.increment();

@@ -1,6 +1,7 @@
 package io.switchboard.broker.protocol;
 
 import io.switchboard.broker.auth.Authorizer;
+import io.switchboard.broker.auth.DenialAudit;
 import io.switchboard.broker.config.MqttConfig;
 import io.switchboard.broker.logging.LogText;
 import io.switchboard.broker.message.Message;
@@ -33,12 +34,15 @@ final class SubscriptionHandler {
     private final MqttConfig mqtt;
     private final RetainedIndex retained;
     private final Authorizer authorizer;
+    private final DenialAudit audit;
     private final Clock clock;
 
-    SubscriptionHandler(MqttConfig mqtt, RetainedIndex retained, Authorizer authorizer, Clock clock) {
+    SubscriptionHandler(MqttConfig mqtt, RetainedIndex retained, Authorizer authorizer, DenialAudit audit,
+            Clock clock) {
         this.mqtt = mqtt;
         this.retained = retained;
         this.authorizer = authorizer;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -144,7 +148,9 @@ final class SubscriptionHandler {
             TopicSubscription ts = p.subscriptions().get(i);
             CompletableFuture<Boolean> d = decisions.get(i);
             if (d != null && !(d.isDone() && !d.isCompletedExceptionally() && Boolean.TRUE.equals(d.join()))) {
+                // Only this filter is refused; the others of the SUBSCRIBE are decided on their own.
                 codes[i] = ReasonCode.NOT_AUTHORIZED; // 3.1.1: written as 0x80
+                audit.denied(c.clientId(), c.identity, "subscribe", ts.filter(), ReasonCode.NOT_AUTHORIZED);
                 continue;
             }
             int granted = Math.min(ts.maxQos(), mqtt.maxQos()); // the granted QoS may be lower than asked
@@ -192,7 +198,15 @@ final class SubscriptionHandler {
     /** [MQTT-3.8.4-1] SUBACK with [MQTT-3.8.4-6] one reason code per filter, in order; then the retained messages. */
     private static void suback(MqttConnection c, SubscribePacket p, ReasonCode[] codes, List<QueuedMessage> retained,
             boolean inOrder) {
-        SubackPacket ack = new SubackPacket(p.packetId(), Arrays.asList(codes), c.ackReasonString(null));
+        StringBuilder denied = null;
+        for (int i = 0; i < codes.length; i++) {
+            if (codes[i] == ReasonCode.NOT_AUTHORIZED) {
+                denied = denied == null ? new StringBuilder("not authorized to subscribe to ") : denied.append(", ");
+                denied.append('\'').append(p.subscriptions().get(i).filter()).append('\'');
+            }
+        }
+        SubackPacket ack = new SubackPacket(p.packetId(), Arrays.asList(codes),
+                c.ackReasonString(denied == null ? null : denied.toString()));
         if (inOrder) {
             c.sendAck(ack);
         } else {

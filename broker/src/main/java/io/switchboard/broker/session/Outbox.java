@@ -241,9 +241,9 @@ final class Outbox {
                 return;
             }
             services.metrics().queuedMessages.decrement();
-            if (!owner.mayReceive(m.message().topic())) {
+            if (!owner.mayReceive(m.message())) {
                 // Queued while it was allowed: rights taken away since stop it too.
-                services.metrics().droppedNotAuthorized.increment();
+                owner.notAuthorized(m);
                 forget(m);
             } else if (m.message().isExpired(now)) {
                 expired(m);

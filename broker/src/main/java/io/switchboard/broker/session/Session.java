@@ -13,6 +13,7 @@ import io.switchboard.broker.storage.SessionRecord;
 import io.switchboard.broker.storage.StorageBatch;
 import io.switchboard.broker.storage.StoredState;
 import io.switchboard.broker.storage.SubscriptionRecord;
+import io.switchboard.codec.ReasonCode;
 import io.switchboard.codec.packet.Will;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,8 +21,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -76,7 +79,8 @@ public final class Session implements Subscriber {
     private SessionEndpoint connection;
     private SessionEndpoint attaching;
     /** Who the client last authenticated as, for the authorization of each delivery. */
-    private ClientIdentity identity;
+    /** Volatile: read by other clients' loops (an authorizer asking who sent a request). */
+    private volatile ClientIdentity identity;
     private boolean everAttached;
     private boolean ended;
     private long expiryIntervalSeconds;
@@ -180,6 +184,11 @@ public final class Session implements Subscriber {
         execute(() -> accept(m));
     }
 
+    /** Who the attached client authenticated as (null when no authorizer decides, or never attached). Any thread. */
+    public ClientIdentity identity() {
+        return identity;
+    }
+
     @Override
     public boolean online() {
         return online;
@@ -253,8 +262,15 @@ public final class Session implements Subscriber {
             services.registry().attach(request); // expired meanwhile: start again with a new session
             return;
         }
-        cancel(expiryTimer);
         SessionEndpoint old = connection != null ? connection : attaching;
+        if (old != null && belongsToAnother(old.identity(), request.endpoint().identity())) {
+            // Security: a client id in use cannot be taken by another identity; the live session stays.
+            SessionEndpoint refused = request.endpoint();
+            refused.eventLoop().execute(() -> refused.refused(ReasonCode.NOT_AUTHORIZED, "client id '" + clientId
+                    + "' is connected under another authentication name"));
+            return;
+        }
+        cancel(expiryTimer);
         connection = null;
         attaching = null;
         online = false;
@@ -293,6 +309,42 @@ public final class Session implements Subscriber {
         attaching = request.endpoint();
         loop = request.endpoint().eventLoop(); // move; the continuation runs on the new loop
         execute(() -> completeAttach(request.endpoint(), present));
+    }
+
+    /**
+     * With an authorizer in force, a live session belongs to the authentication name it was
+     * connected with: another name may not take it over (the same name may, as a device reconnects).
+     */
+    private boolean belongsToAnother(ClientIdentity owner, ClientIdentity newcomer) {
+        return services.authorizer() != Authorizer.ALLOW_ALL && owner != null && newcomer != null
+                && !Objects.equals(owner.authenticationName(), newcomer.authenticationName());
+    }
+
+    /**
+     * The policy changed: the attached client, if any, is decided again on the session's loop.
+     * Completes with whether a client was connected and whether it was disconnected.
+     */
+    public CompletableFuture<Reauthorized> reauthorize() {
+        CompletableFuture<Reauthorized> done = new CompletableFuture<>();
+        try {
+            execute(() -> {
+                try {
+                    SessionEndpoint c = connection;
+                    done.complete(c == null ? Reauthorized.OFFLINE
+                            : c.reauthorize() ? Reauthorized.KEPT : Reauthorized.DISCONNECTED);
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException e) {
+            done.complete(Reauthorized.OFFLINE); // the loop is shutting down
+        }
+        return done;
+    }
+
+    /** What {@link #reauthorize} found. */
+    public enum Reauthorized {
+        OFFLINE, KEPT, DISCONNECTED
     }
 
     private void completeAttach(SessionEndpoint endpoint, boolean present) {
@@ -482,9 +534,9 @@ public final class Session implements Subscriber {
             outbox.forget(m);
             return;
         }
-        if (!mayReceive(m.message().topic())) {
+        if (!mayReceive(m.message())) {
             outbox.forget(m);
-            services.metrics().droppedNotAuthorized.increment(); // rights taken away stop the flow at once
+            notAuthorized(m); // rights taken away stop the flow at once
             return;
         }
         outbox.deliver(m, connection);
@@ -495,9 +547,15 @@ public final class Session implements Subscriber {
      * Whether the client may receive a topic now (the authorizer's decision for each delivery, with the
      * identity it last authenticated as). On the session's loop.
      */
-    boolean mayReceive(String topic) {
+    boolean mayReceive(Message message) {
         Authorizer authorizer = services.authorizer();
-        return authorizer == Authorizer.ALLOW_ALL || identity == null || authorizer.mayReceive(identity, topic);
+        return authorizer == Authorizer.ALLOW_ALL || identity == null || authorizer.mayReceive(identity, message);
+    }
+
+    /** A message the client may no longer receive: dropped, counted and audited. */
+    void notAuthorized(QueuedMessage m) {
+        services.metrics().droppedNotAuthorized.increment();
+        services.audit().denied(clientId, identity, "receive", m.message().topic(), ReasonCode.NOT_AUTHORIZED);
     }
 
     /** PUBACK from the client. */

@@ -2,6 +2,7 @@ package io.switchboard.broker.session;
 
 import io.netty.channel.EventLoop;
 import io.switchboard.broker.auth.ClientIdentity;
+import io.switchboard.codec.ReasonCode;
 import io.switchboard.broker.message.QueuedMessage;
 import io.switchboard.codec.packet.Will;
 
@@ -41,4 +42,16 @@ public interface SessionEndpoint {
 
     /** Who the client authenticated as. */
     ClientIdentity identity();
+
+    /**
+     * The policy changed: decide this connected client again (its identity and rights), and
+     * disconnect it when it is no longer let in. Returns false when it was disconnected.
+     */
+    boolean reauthorize();
+
+    /**
+     * The session refused this connection before CONNACK (it belongs to another authentication
+     * name): close it with CONNACK {@code reasonCode} and {@code reason}.
+     */
+    void refused(ReasonCode reasonCode, String reason);
 }

@@ -1,6 +1,7 @@
 package io.switchboard.broker.session;
 
 import io.switchboard.broker.auth.Authorizer;
+import io.switchboard.broker.auth.DenialAudit;
 import io.switchboard.broker.config.SessionConfig;
 import io.switchboard.broker.delivery.RequestHelp;
 import io.switchboard.broker.delivery.Router;
@@ -25,8 +26,9 @@ public final class SessionRegistry implements Subscribers {
     private final SessionServices services;
 
     public SessionRegistry(SessionConfig config, Storage storage, SubscriptionTree subscriptions, Router router,
-            Authorizer authorizer, BrokerMetrics metrics, Clock clock, RequestHelp help) {
-        this.services = new SessionServices(this, config, storage, subscriptions, router, authorizer, metrics, clock,
+            Authorizer authorizer, DenialAudit audit, BrokerMetrics metrics, Clock clock, RequestHelp help) {
+        this.services = new SessionServices(this, config, storage, subscriptions, router, authorizer, audit, metrics,
+                clock,
                 new WillPublisher(router, authorizer, metrics, clock), help);
     }
 

@@ -1,6 +1,7 @@
 package io.switchboard.broker.session;
 
 import io.switchboard.broker.auth.Authorizer;
+import io.switchboard.broker.auth.DenialAudit;
 import io.switchboard.broker.config.SessionConfig;
 import io.switchboard.broker.delivery.RequestHelp;
 import io.switchboard.broker.delivery.Router;
@@ -15,6 +16,6 @@ import java.time.Clock;
  * session layer sees it.
  */
 record SessionServices(SessionRegistry registry, SessionConfig config, Storage storage,
-        SubscriptionTree subscriptions, Router router, Authorizer authorizer, BrokerMetrics metrics, Clock clock, WillPublisher wills,
+        SubscriptionTree subscriptions, Router router, Authorizer authorizer, DenialAudit audit, BrokerMetrics metrics, Clock clock, WillPublisher wills,
         RequestHelp requestHelp) {
 }
