@@ -314,12 +314,12 @@ public final class Broker implements AutoCloseable, BrokerAccess {
                 }
                 accessControl(loadAccessControl(security));
             }
-            if (storage == null) {
-                storage = open(config.storage(), clock);
-            }
-            LOG.info("Storage: {}", storage.describe());
             Broker broker = null;
             try {
+                if (storage == null) {
+                    storage = open(config.storage(), clock);
+                }
+                LOG.info("Storage: {}", storage.describe());
                 broker = new Broker(this);
                 broker.recover();
                 broker.server.start();
@@ -327,7 +327,12 @@ public final class Broker implements AutoCloseable, BrokerAccess {
                 if (broker != null) {
                     broker.server.stop();
                 }
-                storage.close();
+                if (storage != null) {
+                    storage.close();
+                }
+                if (accessControl != null) {
+                    accessControl.close(); // its threads: the broker that would have used it is not there
+                }
                 throw e;
             }
             broker.startCleanup();

@@ -66,6 +66,19 @@ class BrokerCommandTest {
     }
 
     @Test
+    void aPolicyWithAPlainTextPasswordIsRefusedTheSameWay(@TempDir Path dir) throws IOException {
+        Path policy = dir.resolve("policy.yaml");
+        Files.writeString(policy, "clients:\n  - {authenticationName: backend, password: hunter2}\n");
+        Path file = dir.resolve("broker.yaml");
+        Files.writeString(file, "storage: memory\nsecurity:\n  policy: \"" + policy + "\"\n");
+        Run r = run("broker", "--config", file.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("switchboard: configuration error: security.policy: " + policy
+                + ": clients[0].password: plain-text passwords are not accepted: store a hash in passwordHash instead"
+                + " (make one with: switchboard passwd)");
+    }
+
+    @Test
     void tlsListenerWithAMissingCertificateFileIsRefusedTheSameWay(@TempDir Path dir) throws IOException {
         // Found only when the listener starts, after the configuration was read.
         Path file = dir.resolve("broker.yaml");
