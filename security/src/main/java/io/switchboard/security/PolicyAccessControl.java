@@ -129,6 +129,7 @@ public final class PolicyAccessControl implements AccessControl {
             return new ReloadResult(false, message);
         }
         digest = sha256(text); // an invalid file is reported once, not at each check
+        long started = System.nanoTime();
         Policy before = policy;
         policy = next;
         String summary = "policy reloaded from " + file + ": " + next.describe();
@@ -138,7 +139,7 @@ public final class PolicyAccessControl implements AccessControl {
             try {
                 BrokerAccess.Reauthorization r = b.reauthorize().get(30, TimeUnit.SECONDS);
                 summary += "; " + r.checked() + " connected clients decided again, " + r.disconnected()
-                        + " disconnected";
+                        + " disconnected, in " + (System.nanoTime() - started) / 1_000_000 + " ms";
             } catch (Exception e) {
                 summary += "; deciding connected clients again did not finish: " + e;
             } finally {
