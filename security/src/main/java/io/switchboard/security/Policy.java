@@ -190,7 +190,6 @@ public final class Policy {
         if (ownFilter != null) {
             subscribe.add(ownFilter);
         }
-        return publish.isEmpty() && subscribe.isEmpty() && reply == null ? Rights.NONE
-                : new Rights(List.copyOf(publish), List.copyOf(subscribe), reply);
+        return new Rights(List.copyOf(publish), List.copyOf(subscribe), reply, this);
     }
 }

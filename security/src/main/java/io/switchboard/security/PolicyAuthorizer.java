@@ -55,9 +55,23 @@ public final class PolicyAuthorizer implements Authorizer {
                 ResponseTopics.prefixFor(identity.clientId()) + "/#");
     }
 
-    /** The rights resolved at connect; resolved now for an identity that has none (a restored session's Will). */
+    /**
+     * The rights resolved at connect (or at the last reload). Resolved now when the identity has none
+     * (a restored session's Will), or when they come from a policy that a reload has replaced and the
+     * client has not been decided again yet: a reload takes effect at once, for every decision, not
+     * only once each connected client's turn comes. A client the new policy disables explicitly gets
+     * nothing meanwhile (it is being disconnected).
+     */
     Rights rights(ClientIdentity identity) {
-        return identity.grants() instanceof Rights r ? r : resolve(identity);
+        Policy current = policy.get();
+        if (identity.grants() instanceof Rights r && r.resolvedFrom(current)) {
+            return r;
+        }
+        String name = identity.authenticationName();
+        if (name != null && current.client(name).map(c -> !c.enabled()).orElse(false)) {
+            return Rights.NONE;
+        }
+        return resolve(identity);
     }
 
     @Override

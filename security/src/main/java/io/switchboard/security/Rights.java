@@ -12,21 +12,34 @@ import java.util.List;
  */
 public final class Rights {
     /** Nothing: default deny. */
-    public static final Rights NONE = new Rights(List.of(), List.of(), null);
+    public static final Rights NONE = new Rights(List.of(), List.of(), null, null);
 
     private final String[] publish;
     private final String[] subscribe;
     /** The replies this client may still send, when its group has reply rights; else null. */
     private final ReplyGrants replies;
+    /** The policy these rights were resolved from: rights of an older policy are not used. */
+    private final Policy source;
 
-    Rights(List<String> publish, List<String> subscribe, ReplyRights replyRights) {
+    Rights(List<String> publish, List<String> subscribe, ReplyRights replyRights, Policy source) {
         this.publish = publish.toArray(String[]::new);
         this.subscribe = subscribe.toArray(String[]::new);
         this.replies = replyRights == null ? null : new ReplyGrants(replyRights);
+        this.source = source;
     }
 
     Rights(List<String> publish, List<String> subscribe) {
-        this(publish, subscribe, null);
+        this(publish, subscribe, null, null);
+    }
+
+    /** Whether these rights were resolved from {@code policy}. */
+    boolean resolvedFrom(Policy policy) {
+        return source == policy;
+    }
+
+    /** Whether nothing at all is granted. */
+    public boolean isEmpty() {
+        return publish.length == 0 && subscribe.length == 0 && replies == null;
     }
 
     /** The reply grants of this client (a new set per connection), or null without reply rights. */

@@ -77,7 +77,7 @@ class PolicyTest {
         assertThat(cloud.mayPublish("devices/device2/reported")).isFalse();
         assertThat(cloud.maySubscribe("devices/#")).isFalse();
         assertThat(rights(azureRequestResponse(false), "device2").mayPublish("devices/device2/reported")).isFalse();
-        assertThat(p.rightsOf("stranger", Map.of())).isSameAs(Rights.NONE);
+        assertThat(p.rightsOf("stranger", Map.of()).isEmpty()).isTrue();
     }
 
     @Test
@@ -112,6 +112,6 @@ class PolicyTest {
         assertThat(r.mayPublish("clients/lock-7/state")).isTrue();
         assertThat(r.maySubscribe("clients/lock-7/#")).isTrue();
         assertThat(r.maySubscribe("clients/+/state")).isFalse();
-        assertThat(p.rightsOf("+", Map.of())).isSameAs(Rights.NONE); // a wildcard identity is granted nothing
+        assertThat(p.rightsOf("+", Map.of()).isEmpty()).isTrue(); // a wildcard identity is granted nothing
     }
 }
