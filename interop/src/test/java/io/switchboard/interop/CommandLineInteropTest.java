@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 5.0 clients; and what it acknowledged is still there after {@code kill -9} and a new start.
  */
 class CommandLineInteropTest {
-    private static final Path JAR = Path.of("..", "cli", "target", "switchboard.jar").toAbsolutePath().normalize();
+    static final Path JAR = Path.of("..", "cli", "target", "switchboard.jar").toAbsolutePath().normalize();
     private static final Pattern LISTENING = Pattern.compile("Listening for MQTT on 127\\.0\\.0\\.1:(\\d+)");
 
     @TempDir
@@ -148,7 +148,8 @@ class CommandLineInteropTest {
     }
 
     /** Reads the broker's output until it says which port it listens on. */
-    private static int readPort(BufferedReader r, List<String> log) throws IOException {
+    /** Reads the broker's output until it says where it listens; the lines read go to {@code log}. */
+    static int readPort(BufferedReader r, List<String> log) throws IOException {
         String line;
         while ((line = r.readLine()) != null) { // bounded: the process ends or prints the line
             log.add(line);

@@ -11,7 +11,6 @@ import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,8 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reconnect.
  */
 class SecurityCommandLineInteropTest {
-    private static final Path JAR = Path.of("..", "cli", "target", "switchboard.jar").toAbsolutePath().normalize();
-    private static final Pattern LISTENING = Pattern.compile("Listening for MQTT on 127\\.0\\.0\\.1:(\\d+)");
+    private static final Path JAR = CommandLineInteropTest.JAR;
 
     @TempDir
     Path dir;
@@ -87,7 +83,7 @@ class SecurityCommandLineInteropTest {
         List<String> log = new CopyOnWriteArrayList<>();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
-            int port = readPort(out, log);
+            int port = CommandLineInteropTest.readPort(out, log);
             Thread drain = new Thread(() -> out.lines().forEach(log::add), "broker-log");
             drain.setDaemon(true);
             drain.start();
@@ -129,17 +125,5 @@ class SecurityCommandLineInteropTest {
     private static Mqtt5BlockingClient client(int port) {
         return MqttClient.builder().useMqttVersion5().identifier("cli-security-" + System.nanoTime())
                 .serverHost("127.0.0.1").serverPort(port).buildBlocking();
-    }
-
-    private static int readPort(BufferedReader r, List<String> log) throws IOException {
-        String line;
-        while ((line = r.readLine()) != null) { // bounded: the process ends or prints the line
-            log.add(line);
-            Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
-                return Integer.parseInt(m.group(1));
-            }
-        }
-        throw new AssertionError("the broker ended without listening:\n" + String.join("\n", log));
     }
 }
