@@ -2,6 +2,7 @@ package io.switchboard.security;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -185,6 +187,50 @@ class AuditTest {
                         + " reasonCode=0x87 " + PUBLISH_RULE + " suppressedBefore=3",
                 "denied client=audit-flood authenticationName=sensor-1 action=publish topic=sensors/sensor-2/data"
                         + " reasonCode=0x87 " + PUBLISH_RULE);
+    }
+
+    @Test
+    void aClientRetryingARefusedConnectIsHeldToTheLimitToo() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            assertThat(client(5, "audit-retry", Endpoint.tls(SECURE, "tls", SECURE.certificate("stranger"))).connect()
+                    .code()).isEqualTo(0x87);
+        }
+        assertThat(lines("audit-retry")).hasSize(3);
+        CLOCK.advance(Duration.ofMinutes(1));
+        assertThat(client(5, "audit-retry", Endpoint.tls(SECURE, "tls", SECURE.certificate("stranger"))).connect()
+                .code()).isEqualTo(0x87);
+        assertThat(lines("audit-retry")).hasSize(4).last().asString().endsWith(" suppressedBefore=2");
+    }
+
+    @Test
+    void anMqtt311ClientReconnectingAfterEachDeniedPublishIsHeldToTheLimitToo() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            WireClient c = client(3, "audit-retry-311", Endpoint.tls(SECURE, "tls", SECURE.certificate("sensor-1")));
+            assertThat(c.connect().code()).isZero();
+            try {
+                c.publish("sensors/sensor-2/data", "forged " + i, 1);
+            } catch (Exception closed) {
+                // deniedPublishV311: disconnect (the default)
+            }
+            c.closedByBroker().get(WireClient.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+        assertThat(lines("audit-retry-311")).hasSize(3);
+    }
+
+    @Test
+    void aRefusedTakeoverDoesNotGiveTheLiveClientAFreshBudget() throws Exception {
+        WireClient sensor1 = sensor("sensor-1", "audit-live");
+        assertThat(sensor1.publish("sensors/sensor-2/data", "forged", 1)).isEqualTo(0x87);
+        assertThat(sensor1.publish("sensors/sensor-2/data", "forged", 1)).isEqualTo(0x87);
+        // The third line of the minute: sensor-2 refused the client id.
+        long closed = BROKER.broker().metrics().connectionsClosed.sum();
+        WireClient refused = client(5, "audit-live", Endpoint.tls(SECURE, "tls", SECURE.certificate("sensor-2")));
+        assertThat(refused.connect().code()).isEqualTo(0x87);
+        assertThat(lines("audit-live")).hasSize(3);
+        await().until(() -> BROKER.broker().metrics().connectionsClosed.sum() > closed);
+        // The refused connection has closed: still the same minute, the live client's next denial held back.
+        assertThat(sensor1.publish("sensors/sensor-2/data", "forged", 1)).isEqualTo(0x87);
+        assertThat(lines("audit-live")).hasSize(3);
     }
 
     /** A clock that stands still until moved: the audit's minute passes when the test says. */
