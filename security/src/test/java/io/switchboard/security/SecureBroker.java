@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * A broker as a user runs it with security: a configuration whose {@code security.policy} names a
@@ -25,7 +26,11 @@ final class SecureBroker {
     final EmbeddedBroker broker;
     private final Map<String, TestPki.Identity> certificates = new ConcurrentHashMap<>();
 
-    SecureBroker(String policy, String extraSecurity) {
+    /**
+     * @param extraSecurity more keys of the {@code security} section, one line ({@code deniedPublishV311: drop})
+     * @param extraListeners more listeners, YAML list items, made from the PKI ({@code pki.listenerTls(...)})
+     */
+    SecureBroker(String policy, String extraSecurity, Function<TestPki, String> extraListeners) {
         this.pki = TestPki.create();
         this.policyFile = pki.directory().resolve("policy.yaml");
         writePolicy(policy);
@@ -34,12 +39,17 @@ final class SecureBroker {
                   - {name: tls, type: tls, port: 0, tls: %s}
                   - {name: tls-optional, type: tls, port: 0, tls: %s}
                   - {name: tcp, type: tcp, port: 0}
+                %s
                 security:
                   policy: "%s"
                   reloadCheckSeconds: 0
                 %s
-                """.formatted(pki.listenerTls("required"), pki.listenerTls("optional"), policyFile,
-                extraSecurity.isEmpty() ? "" : "  " + extraSecurity));
+                """.formatted(pki.listenerTls("required"), pki.listenerTls("optional"), extraListeners.apply(pki),
+                policyFile, extraSecurity.isEmpty() ? "" : "  " + extraSecurity));
+    }
+
+    SecureBroker(String policy, String extraSecurity) {
+        this(policy, extraSecurity, pki -> "");
     }
 
     SecureBroker(String policy) {
