@@ -312,7 +312,7 @@ public final class Broker implements AutoCloseable, BrokerAccess {
                     throw new ConfigException("security.policy is configured, and an authenticator or authorizer was"
                             + " given to the builder too: use one or the other");
                 }
-                accessControl(loadAccessControl(security));
+                accessControl(loadAccessControl(security, clock));
             }
             Broker broker = null;
             try {
@@ -344,9 +344,9 @@ public final class Broker implements AutoCloseable, BrokerAccess {
         }
 
         /** The access control of {@code security.policy}, from the provider on the class path. */
-        private static AccessControl loadAccessControl(SecurityConfig security) {
+        private static AccessControl loadAccessControl(SecurityConfig security, Clock clock) {
             for (AccessControlProvider p : ServiceLoader.load(AccessControlProvider.class)) {
-                return p.create(security);
+                return p.create(security, clock);
             }
             throw new ConfigException("security.policy '" + security.policy() + "' needs the switchboard-security"
                     + " module on the class path (the switchboard command line has it)");

@@ -9,7 +9,7 @@ import java.time.Clock;
 /** The {@code security.policy} of a broker configuration, found by the broker through {@link java.util.ServiceLoader}. */
 public final class PolicyAccessControlProvider implements AccessControlProvider {
     @Override
-    public AccessControl create(SecurityConfig config) {
-        return new PolicyAccessControl(Path.of(config.policy()), config.reloadCheckSeconds(), Clock.systemUTC());
+    public AccessControl create(SecurityConfig config, Clock clock) {
+        return new PolicyAccessControl(Path.of(config.policy()), config.reloadCheckSeconds(), clock);
     }
 }

@@ -82,6 +82,8 @@ public final class Session implements Subscriber {
     /** Volatile: read by other clients' loops (an authorizer asking who sent a request). */
     private volatile ClientIdentity identity;
     private boolean everAttached;
+    /** The authentication name the session was last connected with (kept offline, and stored); null if none. */
+    private String ownerName;
     private boolean ended;
     private long expiryIntervalSeconds;
     private Map<String, Subscription> subscriptions = Map.of();
@@ -263,13 +265,18 @@ public final class Session implements Subscriber {
             return;
         }
         SessionEndpoint old = connection != null ? connection : attaching;
-        if (old != null && belongsToAnother(old.identity(), request.endpoint().identity())) {
-            // Security: a client id in use cannot be taken by another identity; the live session stays.
+        String owner = old != null && old.identity() != null ? old.identity().authenticationName() : ownerName;
+        ClientIdentity newcomer = request.endpoint().identity();
+        if (belongsToAnother(owner, newcomer)) {
+            // Security: a client id cannot be taken by another identity, live or offline; the session stays.
             SessionEndpoint refused = request.endpoint();
+            String why = old != null ? "is connected under another authentication name"
+                    : "holds a session of another authentication name";
             refused.eventLoop().execute(() -> refused.refused(ReasonCode.NOT_AUTHORIZED, "client id '" + clientId
-                    + "' is connected under another authentication name"));
+                    + "' " + why));
             return;
         }
+        ownerName = newcomer == null ? null : newcomer.authenticationName();
         cancel(expiryTimer);
         connection = null;
         attaching = null;
@@ -312,12 +319,13 @@ public final class Session implements Subscriber {
     }
 
     /**
-     * With an authorizer in force, a live session belongs to the authentication name it was
-     * connected with: another name may not take it over (the same name may, as a device reconnects).
+     * With an authorizer in force, a session belongs to the authentication name it was last
+     * connected with, while connected and while offline: another name may not take it over, resume or
+     * clear it (the same name may, as a device reconnects).
      */
-    private boolean belongsToAnother(ClientIdentity owner, ClientIdentity newcomer) {
+    private boolean belongsToAnother(String owner, ClientIdentity newcomer) {
         return services.authorizer() != Authorizer.ALLOW_ALL && owner != null && newcomer != null
-                && !Objects.equals(owner.authenticationName(), newcomer.authenticationName());
+                && !owner.equals(newcomer.authenticationName());
     }
 
     /**
@@ -718,6 +726,7 @@ public final class Session implements Subscriber {
     boolean restore(StoredState.StoredSession stored, long offlineSince, long now) {
         SessionRecord r = stored.record();
         everAttached = true;
+        ownerName = r.authenticationName();
         recorded = true;
         setExpiryInterval(r.expiryIntervalSeconds());
         ClientIdentity owner = r.authenticationName() == null && r.listener() == null ? null
