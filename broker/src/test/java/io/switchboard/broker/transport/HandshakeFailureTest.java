@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 /** The reason a failed handshake is logged with: a sentence naming the setting, then the engine's own words. */
 class HandshakeFailureTest {
     private static final TlsConfig REQUIRED = new TlsConfig("server.pem", "server.key", null, "required", "ca.pem",
-            null, null);
+            null, null, "crl.pem", null, null);
     private static final TlsConfig TLS12 = new TlsConfig("server.pem", "server.key", null, null, null,
-            List.of("TLSv1.2"), null);
+            List.of("TLSv1.2"), null, null, null, null);
 
     private static SSLHandshakeException handshake(String message, Throwable cause) {
         SSLHandshakeException e = new SSLHandshakeException(message);
