@@ -30,6 +30,7 @@ import io.switchboard.broker.storage.rocksdb.RocksStorage;
 import io.switchboard.broker.sys.ClientEventPublisher;
 import io.switchboard.broker.sys.SysPublisher;
 import io.switchboard.broker.transport.MqttServer;
+import io.switchboard.broker.transport.TlsReload;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,6 +161,18 @@ public final class Broker implements AutoCloseable, BrokerAccess {
     /** The port of a listener by name (the first listener is named "default" unless configured). */
     public int port(String listener) {
         return server.port(listener);
+    }
+
+    /**
+     * Reads the files of every {@code tls} and {@code wss} listener now and reloads those whose
+     * content changed (what the periodic check of {@code tls.reloadCheckSeconds} does when it sees a
+     * change): new handshakes use the new certificate, key, CAs and CRLs; open connections stay up,
+     * except those whose client certificate a new CRL revokes ({@code tls.closeRevoked}). Files that
+     * cannot be used leave those in force and are logged as one ERROR line. Completes with what
+     * happened on each TLS listener; any thread, nothing blocks the caller.
+     */
+    public CompletableFuture<List<TlsReload>> reloadTls() {
+        return server.reloadTls();
     }
 
     /** The port of the first listener. */

@@ -13,6 +13,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -21,21 +22,27 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.ContentSigner;
@@ -54,6 +61,9 @@ import org.bouncycastle.util.io.pem.PemObject;
  *   <li>{@code untrusted-ca.pem}, {@code untrusted-client.pem}, {@code untrusted-client.key}: a second
  *       CA that nobody trusts, and a client certificate (same CN) it signed.
  * </ul>
+ * More on request: client certificates with a name and validity of the test's choosing
+ * ({@link #issueClient}), other server certificates ({@link #issueServer}), and certificate
+ * revocation lists ({@link #crl}, {@link #writeCrls}).
  * Keys are EC P-256, private keys unencrypted PKCS#8 ({@code BEGIN PRIVATE KEY}), as
  * {@code openssl genpkey} writes them. Certificates are valid from an hour ago for a day. Signing
  * uses the JDK's providers; BouncyCastle only builds and writes the certificates.
@@ -63,6 +73,7 @@ public final class TestPki {
     public static final String CLIENT_NAME = "device-42";
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final AtomicLong CRL_NUMBER = new AtomicLong();
 
     /** A certificate, its private key, and where both were written. */
     public record Identity(Path certificate, Path key, X509Certificate x509, PrivateKey privateKey,
@@ -80,8 +91,7 @@ public final class TestPki {
         this.dir = dir;
         this.ca = selfSignedCa("ca", "Switchboard Test CA");
         this.untrustedCa = selfSignedCa("untrusted-ca", "Untrusted Test CA");
-        this.server = issue(ca, "server", "localhost", KeyPurposeId.id_kp_serverAuth,
-                new GeneralName(GeneralName.dNSName, "localhost"), new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+        this.server = issueServer("server", ca);
         this.client = issue(ca, "client", CLIENT_NAME, KeyPurposeId.id_kp_clientAuth);
         this.untrustedClient = issue(untrustedCa, "untrusted-client", CLIENT_NAME, KeyPurposeId.id_kp_clientAuth);
     }
@@ -172,6 +182,81 @@ public final class TestPki {
         }
     }
 
+    /**
+     * Issues a client certificate signed by {@link #ca()} valid from {@code notBefore} to
+     * {@code notAfter} (both in the past for an expired one), written as {@code file}.pem and
+     * {@code file}.key.
+     */
+    public Identity issueClient(String file, String commonName, Instant notBefore, Instant notAfter) {
+        try {
+            return issue(ca, file, commonName, KeyPurposeId.id_kp_clientAuth, notBefore, notAfter);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot issue " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Issues another certificate for the broker, like {@link #server()} (CN localhost, SAN DNS
+     * localhost and IP 127.0.0.1, signed by {@code issuer}) with a key of its own, written as
+     * {@code file}.pem and {@code file}.key: a renewed certificate to reload.
+     */
+    public Identity issueServer(String file, Identity issuer) {
+        try {
+            return issue(issuer, file, "localhost", KeyPurposeId.id_kp_serverAuth,
+                    new GeneralName(GeneralName.dNSName, "localhost"),
+                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot issue " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ---- certificate revocation lists ----
+
+    /** A CRL of {@code issuer} revoking {@code revoked}, issued an hour ago, next update in a day. */
+    public static X509CRL crl(Identity issuer, Identity... revoked) {
+        Instant now = Instant.now();
+        return crl(issuer, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)), revoked);
+    }
+
+    /** A CRL of {@code issuer} revoking {@code revoked} (each an hour before {@code thisUpdate}). */
+    public static X509CRL crl(Identity issuer, Instant thisUpdate, Instant nextUpdate, Identity... revoked) {
+        try {
+            X509v2CRLBuilder b = new JcaX509v2CRLBuilder(issuer.x509().getSubjectX500Principal(), Date.from(thisUpdate))
+                    .setNextUpdate(Date.from(nextUpdate))
+                    .addExtension(Extension.authorityKeyIdentifier, false,
+                            new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuer.x509()))
+                    .addExtension(Extension.cRLNumber, false,
+                            new CRLNumber(BigInteger.valueOf(CRL_NUMBER.incrementAndGet())));
+            for (Identity r : revoked) {
+                b.addCRLEntry(r.x509().getSerialNumber(), Date.from(thisUpdate.minus(Duration.ofHours(1))),
+                        CRLReason.keyCompromise);
+            }
+            ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.privateKey());
+            return new JcaX509CRLConverter().getCRL(b.build(signer));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot make a CRL: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes CRLs as PEM blocks ({@code BEGIN X509 CRL}), one after another, as {@code file} in {@link #directory()}. */
+    public Path writeCrls(String file, X509CRL... crls) {
+        StringBuilder text = new StringBuilder();
+        try {
+            for (X509CRL crl : crls) {
+                text.append(pem(crl));
+            }
+            return Files.writeString(dir.resolve(file), text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     // ---- for Java clients ----
 
     /** Trusts {@link #ca()}: for clients that verify the broker's certificate. */
@@ -239,13 +324,21 @@ public final class TestPki {
 
     private Identity issue(Identity issuer, String file, String commonName, KeyPurposeId purpose,
             GeneralName... subjectAltNames) throws GeneralSecurityException, IOException, OperatorCreationException {
+        Instant now = Instant.now();
+        return issue(issuer, file, commonName, purpose, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)),
+                subjectAltNames);
+    }
+
+    private Identity issue(Identity issuer, String file, String commonName, KeyPurposeId purpose, Instant notBefore,
+            Instant notAfter, GeneralName... subjectAltNames)
+            throws GeneralSecurityException, IOException, OperatorCreationException {
         KeyPair keys = newKeyPair();
         // Encoded O first and CN last, as CAs do: the RFC 2253 form reads "CN=...,O=...".
         X500Name subject = new X500Name(commonName == null ? "O=Switchboard tests,OU=" + file
                 : "O=Switchboard tests,CN=" + commonName);
         JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
         X509v3CertificateBuilder b = builder(X500Name.getInstance(issuer.x509().getSubjectX500Principal().getEncoded()),
-                subject, keys)
+                subject, keys, notBefore, notAfter)
                 .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                 .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                 .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
@@ -264,9 +357,13 @@ public final class TestPki {
 
     private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys) {
         Instant now = Instant.now();
+        return builder(issuer, subject, keys, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(1)));
+    }
+
+    private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys, Instant notBefore,
+            Instant notAfter) {
         return new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, RANDOM).add(BigInteger.ONE),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), subject,
-                keys.getPublic());
+                Date.from(notBefore), Date.from(notAfter), subject, keys.getPublic());
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey issuerKey)

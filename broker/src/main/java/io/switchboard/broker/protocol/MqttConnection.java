@@ -473,6 +473,17 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
         }
     }
 
+    /**
+     * Closes because the client may no longer be connected (its certificate was revoked): after
+     * CONNACK a DISCONNECT 0x87 (Not authorized) with {@code reason} as its Reason String in 5.0, a
+     * close in 3.1.1, which has no DISCONNECT from the server; before CONNACK a CONNACK 0x87 (5.0) or
+     * return code 5 (3.1.1). As after any close by the broker, the Will is published
+     * ([MQTT-3.1.2-8]) and the session is kept for its expiry interval. On the connection's loop.
+     */
+    public void closeNotAuthorized(String reason) {
+        close(ReasonCode.NOT_AUTHORIZED, reason);
+    }
+
     /** Closes at broker shutdown: DISCONNECT 0x8B in 5.0, and no Will. On the connection's loop. */
     public void shutdown() {
         publishWillOnClose = false;

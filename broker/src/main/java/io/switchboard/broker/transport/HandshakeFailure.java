@@ -5,6 +5,8 @@ import io.switchboard.broker.config.TlsConfig;
 import java.nio.channels.ClosedChannelException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertPathValidatorException.BasicReason;
+import java.security.cert.CertificateRevokedException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.util.Locale;
@@ -44,6 +46,11 @@ final class HandshakeFailure {
                 || all.contains("null cert chain")) {
             reason = "the client sent no certificate, and this listener requires one (tls.clientAuth: "
                     + tls.clientAuth() + ")";
+        } else if (validatorReason(cause) == BasicReason.REVOKED || has(cause, CertificateRevokedException.class)) {
+            reason = "the client's certificate is revoked by a CRL in tls.crl";
+        } else if (validatorReason(cause) == BasicReason.UNDETERMINED_REVOCATION_STATUS) {
+            reason = "tls.crl holds no current CRL of the CA that issued the client's certificate (none from"
+                    + " that CA, or it is past its next update), so it cannot be checked";
         } else if (has(cause, CertificateExpiredException.class)) {
             reason = "the client's certificate, or a CA certificate in its chain, has expired";
         } else if (has(cause, CertificateNotYetValidException.class)) {
@@ -96,6 +103,16 @@ final class HandshakeFailure {
             sb.append(t.getMessage()).append('\n');
         }
         return sb.toString();
+    }
+
+    /** The reason of the first CertPathValidatorException in the chain, or null. */
+    private static CertPathValidatorException.Reason validatorReason(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof CertPathValidatorException e) {
+                return e.getReason();
+            }
+        }
+        return null;
     }
 
     private static boolean has(Throwable cause, Class<? extends Throwable> type) {

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -16,9 +17,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.switchboard.broker.config.ListenerConfig;
 import io.switchboard.broker.logging.RateLimitedLog;
 import io.switchboard.broker.metrics.BrokerMetrics;
@@ -44,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * One configured listener: its own pipeline (TLS and WebSocket layers as its type says, then the
  * MQTT frame decoder and {@link io.switchboard.broker.protocol.MqttConnection}), its bounds on
  * connections, and the {@link ConnectionTransport} its connections use to close gracefully and to
- * learn the TLS client identity.
+ * learn the TLS client identity. Its TLS ({@link ListenerTls}) is reloaded when its files change;
+ * each new connection takes the context in force when it is accepted.
  */
 @ChannelHandler.Sharable
 final class Listener extends ChannelInitializer<Channel> implements ConnectionTransport {
@@ -56,7 +58,10 @@ final class Listener extends ChannelInitializer<Channel> implements ConnectionTr
     private final RateLimitedLog log;
     private final ChannelGroup connections;
     private final int maxPacketSize;
-    private final SslContext ssl;
+    /** The listener's TLS, reloaded when its files change; null for tcp and ws. */
+    private final ListenerTls tls;
+    /** This listener's open connections, for a reload to check against new CRLs; null for tcp and ws. */
+    private final ChannelGroup own;
     private final Executor tlsTasks;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger pending = new AtomicInteger();
@@ -75,12 +80,18 @@ final class Listener extends ChannelInitializer<Channel> implements ConnectionTr
         this.connections = connections;
         this.maxPacketSize = maxPacketSize;
         this.bytesReceived = metrics.bytesReceived::add;
-        this.ssl = config.secure() ? TlsContexts.build(config.name(), config.tls()) : null;
+        this.own = config.secure() ? new DefaultChannelGroup(config.name(), GlobalEventExecutor.INSTANCE) : null;
+        this.tls = config.secure() ? new ListenerTls(config.name(), config.tls(), own, clock) : null;
         this.tlsTasks = tlsTasks;
     }
 
     ListenerConfig config() {
         return config;
+    }
+
+    /** The listener's TLS, or null for tcp and ws. */
+    ListenerTls tls() {
+        return tls;
     }
 
     @Override
@@ -97,9 +108,12 @@ final class Listener extends ChannelInitializer<Channel> implements ConnectionTr
         pending.incrementAndGet();
         connections.add(ch);
         ChannelPipeline p = ch.pipeline();
-        if (ssl != null) {
+        if (tls != null) {
+            // Added before the context is taken: a reload that replaces that context after this finds
+            // the connection, to check it against the new CRLs.
+            own.add(ch);
             // Delegated tasks (verifying a client certificate chain) run on tlsTasks, not on the event loop.
-            p.addLast("tls", ssl.newHandler(ch.alloc(), tlsTasks));
+            p.addLast("tls", tls.context().newHandler(ch.alloc(), tlsTasks));
             p.addLast("tlsEvents", new TlsEvents());
         }
         if (config.webSocket()) {
@@ -159,7 +173,7 @@ final class Listener extends ChannelInitializer<Channel> implements ConnectionTr
 
     @Override
     public List<X509Certificate> clientCertificates(ChannelHandlerContext ctx) {
-        SslHandler h = ssl == null ? null : ctx.pipeline().get(SslHandler.class);
+        SslHandler h = tls == null ? null : ctx.pipeline().get(SslHandler.class);
         if (h == null) {
             return List.of();
         }
@@ -200,7 +214,7 @@ final class Listener extends ChannelInitializer<Channel> implements ConnectionTr
 
     /** TLS close_notify, then closing the sending side only, so that the client still reads what was sent. */
     private void closeOutput(Channel ch) {
-        SslHandler h = ssl == null ? null : ch.pipeline().get(SslHandler.class);
+        SslHandler h = tls == null ? null : ch.pipeline().get(SslHandler.class);
         if (h != null) {
             h.closeOutbound().addListener(f -> shutdownOutput(ch));
         } else {

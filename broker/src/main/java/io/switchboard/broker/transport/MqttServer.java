@@ -18,8 +18,16 @@ import io.switchboard.broker.protocol.MqttConnection;
 import io.switchboard.broker.protocol.MqttProtocol;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
@@ -48,8 +56,16 @@ public final class MqttServer {
      * files and may do more), off the event loops; null when no listener uses TLS.
      */
     private final ExecutorService tlsTasks;
+    /**
+     * Checks the TLS listeners' files for a change and reloads them ({@code sb-tls-reload}), one
+     * reload at a time; null when no listener uses TLS.
+     */
+    private final ScheduledExecutorService tlsReloads;
     private final ChannelGroup connections = new DefaultChannelGroup("mqtt", GlobalEventExecutor.INSTANCE);
     private final Map<String, Channel> bound = new LinkedHashMap<>();
+    private final List<ListenerTls> tls = new ArrayList<>();
+    /** {@link #reloadTls()} results not complete yet. */
+    private final Set<CompletableFuture<List<TlsReload>>> pendingReloads = ConcurrentHashMap.newKeySet();
 
     public MqttServer(BrokerConfig config, MqttProtocol protocol, BrokerMetrics metrics, Clock clock) {
         this.config = config;
@@ -61,7 +77,13 @@ public final class MqttServer {
                 : config.eventLoopThreads();
         this.acceptors = transport.newGroup(1, new DefaultThreadFactory("sb-accept"));
         this.workers = transport.newGroup(threads, new DefaultThreadFactory("sb-loop"));
-        this.tlsTasks = config.listeners().stream().anyMatch(ListenerConfig::secure) ? tlsTaskPool(threads) : null;
+        boolean secure = config.listeners().stream().anyMatch(ListenerConfig::secure);
+        this.tlsTasks = secure ? tlsTaskPool(threads) : null;
+        this.tlsReloads = secure ? Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sb-tls-reload");
+            t.setDaemon(true);
+            return t;
+        }) : null;
     }
 
     /**
@@ -115,6 +137,10 @@ public final class MqttServer {
                         + l.port() + ": " + f.cause().getMessage(), f.cause());
             }
             bound.put(l.name(), f.channel());
+            if (listener.tls() != null) {
+                tls.add(listener.tls());
+                checkPeriodically(listener.tls());
+            }
             InetSocketAddress address = (InetSocketAddress) f.channel().localAddress();
             LOG.info("Listening for MQTT{} on {}:{}{} (listener '{}', {}, {} transport)",
                     switch (l.type()) {
@@ -125,6 +151,59 @@ public final class MqttServer {
                     }, address.getHostString(), address.getPort(), l.webSocket() ? l.path() : "", l.name(),
                     l.type(), transport.name());
         }
+    }
+
+    /** Every {@code tls.reloadCheckSeconds}, reloads a listener's TLS files if they changed. */
+    private void checkPeriodically(ListenerTls t) {
+        int every = t.checkSeconds();
+        if (every == 0) {
+            return;
+        }
+        tlsReloads.scheduleWithFixedDelay(() -> {
+            try {
+                t.check();
+            } catch (RuntimeException e) {
+                LOG.error("Checking the TLS files for a change failed", e);
+            }
+        }, every, every, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Reads the TLS listeners' files now and reloads those whose content changed: new handshakes use
+     * them, open connections keep theirs. Files that cannot be used leave the ones in force (one
+     * ERROR line each). Completes once the connections whose certificate a new CRL revokes are
+     * closed ({@code tls.closeRevoked}), with one result per TLS listener. Any thread: the files are
+     * read on the reload thread.
+     */
+    public CompletableFuture<List<TlsReload>> reloadTls() {
+        if (tlsReloads == null) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        CompletableFuture<List<TlsReload>> result = new CompletableFuture<>();
+        pendingReloads.add(result);
+        result.whenComplete((r, e) -> pendingReloads.remove(result));
+        try {
+            tlsReloads.execute(() -> {
+                List<CompletableFuture<TlsReload>> each;
+                try {
+                    each = tls.stream().map(ListenerTls::reload).toList();
+                } catch (RuntimeException e) {
+                    LOG.error("Reloading the TLS files failed", e);
+                    result.completeExceptionally(e);
+                    return;
+                }
+                CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> {
+                    if (e != null) {
+                        result.completeExceptionally(e);
+                    } else {
+                        result.complete(each.stream().map(CompletableFuture::join).toList());
+                    }
+                });
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new IllegalStateException("the broker is stopped"));
+        }
+        return result;
     }
 
     /** The port a listener is bound to. */
@@ -138,6 +217,11 @@ public final class MqttServer {
 
     /** Stops accepting, sends every client DISCONNECT 0x8B (5.0), closes, and stops the event loops. */
     public void stop() {
+        if (tlsReloads != null) {
+            tlsReloads.shutdownNow();
+            // A reload asked for and not run yet never will be: its caller is not left waiting.
+            pendingReloads.forEach(f -> f.completeExceptionally(new IllegalStateException("the broker stopped")));
+        }
         bound.values().forEach(ch -> ch.close().awaitUninterruptibly());
         for (Channel ch : connections) {
             MqttConnection c = ch.pipeline().get(MqttConnection.class);

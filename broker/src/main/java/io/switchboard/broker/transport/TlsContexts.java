@@ -7,23 +7,50 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.switchboard.broker.config.ConfigException;
 import io.switchboard.broker.config.TlsConfig;
-import java.io.ByteArrayInputStream;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
 import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertStore;
+import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.PKIXRevocationChecker;
+import java.security.cert.X509CertSelector;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import javax.net.ssl.CertPathTrustManagerParameters;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Builds a listener's TLS context from its PEM files: Netty's native engine where it loads, else the
- * JDK's. The key is handed over as PKCS#8 ({@link PemPrivateKeys}), so that PKCS#1 and SEC1 keys
- * work without BouncyCastle on the class path.
+ * Builds a listener's TLS context from one reading of its PEM files: Netty's native engine where it
+ * loads, else the JDK's. The key is read as PKCS#8 ({@link PemPrivateKeys}), so that PKCS#1 and SEC1
+ * keys work without BouncyCastle on the class path, and checked against the certificate. Client
+ * certificates are verified by the JDK's PKIX validation, with the revocation lists of
+ * {@code tls.crl} when there are any.
  */
 final class TlsContexts {
+    private static final String KEY_FORMS = "expected PEM: the private key as PKCS#8, PKCS#1 (RSA) or SEC1 (EC),"
+            + " encrypted only as PKCS#8 with tls.keyPassword";
+
     private TlsContexts() {
+    }
+
+    /**
+     * A listener's TLS as built from one reading of its files.
+     *
+     * @param revocations the CRLs of {@code tls.crl}, or null without
+     * @param warnings things about the files worth a warning (a CRL past its next update...)
+     */
+    record Built(SslContext context, X509Certificate serverCertificate, Revocations revocations,
+            List<String> warnings) {
     }
 
     /** The engine in use on this platform, for the start-up log. */
@@ -32,23 +59,26 @@ final class TlsContexts {
                 + (OpenSsl.unavailabilityCause() == null ? "unknown" : OpenSsl.unavailabilityCause().getMessage()) + ")";
     }
 
-    static SslContext build(String listener, TlsConfig tls) {
-        File cert = readable(listener, "certificate", tls.certificate());
-        File keyFile = readable(listener, "key", tls.key());
-        File trusted = tls.trustedCertificates() == null ? null
-                : readable(listener, "trustedCertificates", tls.trustedCertificates());
-        String key;
-        try {
-            key = PemPrivateKeys.toPkcs8(Files.readString(keyFile.toPath(), StandardCharsets.ISO_8859_1));
-        } catch (IOException e) {
-            throw new ConfigException("listeners[" + listener + "].tls.key: cannot read '" + tls.key() + "': "
-                    + rootMessage(e));
-        } catch (PemPrivateKeys.UnsupportedKeyException e) {
-            throw new ConfigException("listeners[" + listener + "].tls.key: '" + tls.key() + "': " + e.getMessage());
+    /**
+     * Builds the context from {@code files}.
+     *
+     * @throws ConfigException naming the listener, the key, the file and what is wrong with it
+     */
+    static Built build(String listener, TlsConfig tls, TlsFiles.Contents files, Instant now) {
+        String where = "listeners[" + listener + "].tls.";
+        X509Certificate[] chain = certificates(where + "certificate", tls.certificate(), files.get("certificate"));
+        PrivateKey key = privateKey(where + "key", tls, files.get("key"));
+        if (!belongTogether(key, chain[0])) {
+            throw new ConfigException(where + "key: the key in '" + tls.key() + "' does not belong to the certificate"
+                    + " in '" + tls.certificate() + "' (its first certificate must be the broker's own, the one"
+                    + " the key was made for)");
         }
-        try (InputStream certIn = Files.newInputStream(cert.toPath());
-                InputStream keyIn = new ByteArrayInputStream(key.getBytes(StandardCharsets.US_ASCII))) {
-            SslContextBuilder b = SslContextBuilder.forServer(certIn, keyIn, tls.keyPassword())
+        List<X509Certificate> trusted = tls.trustedCertificates() == null ? null
+                : List.of(certificates(where + "trustedCertificates", tls.trustedCertificates(),
+                        files.get("trustedCertificates")));
+        Revocations crls = tls.crl() == null ? null : Revocations.read(listener, tls.crl(), files.get("crl"), trusted);
+        try {
+            SslContextBuilder b = SslContextBuilder.forServer(key, chain)
                     .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
                     .secureRandom(seededRandom())
                     .protocols(tls.protocols())
@@ -58,14 +88,105 @@ final class TlsContexts {
                         default -> ClientAuth.NONE;
                     });
             if (trusted != null) {
-                b.trustManager(trusted);
+                b.trustManager(clientTrust(trusted, crls));
             }
-            return b.build();
+            return new Built(b.build(), chain[0], crls, crls == null ? List.of() : crls.warnings(trusted, now));
         } catch (Exception e) {
             throw new ConfigException("listeners[" + listener + "].tls: cannot use the certificate '"
-                    + tls.certificate() + "' and key '" + tls.key() + "': " + rootMessage(e)
-                    + " (expected PEM files: the certificate chain, server first; the private key as PKCS#8,"
-                    + " PKCS#1 (RSA) or SEC1 (EC), encrypted only as PKCS#8 with tls.keyPassword)");
+                    + tls.certificate() + "' and key '" + tls.key() + "': " + rootMessage(e));
+        }
+    }
+
+    /**
+     * The JDK's PKIX validation of client certificates against {@code trusted}, as Netty builds it
+     * for a CA file; with {@code crls}, revocation is checked too: the client's own certificate must
+     * be covered by a current CRL of its issuer in the file and not listed there. Only the file's
+     * CRLs are used: no OCSP, and no CRL fetched from a distribution point (the JDK fetches none
+     * unless {@code com.sun.security.enableCRLDP} is set).
+     */
+    static TrustManagerFactory clientTrust(List<X509Certificate> trusted, Revocations crls)
+            throws GeneralSecurityException, java.io.IOException {
+        KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+        anchors.load(null, null);
+        for (int i = 0; i < trusted.size(); i++) {
+            anchors.setCertificateEntry("ca-" + i, trusted.get(i));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+        if (crls == null) {
+            tmf.init(anchors);
+            return tmf;
+        }
+        PKIXBuilderParameters params = new PKIXBuilderParameters(anchors, new X509CertSelector());
+        params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls.all())));
+        params.setRevocationEnabled(true);
+        PKIXRevocationChecker revocation = (PKIXRevocationChecker) CertPathValidator.getInstance("PKIX")
+                .getRevocationChecker();
+        // CRLs, not OCSP, and no other source when a CRL does not answer: the broker may be offline.
+        revocation.setOptions(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS,
+                PKIXRevocationChecker.Option.NO_FALLBACK, PKIXRevocationChecker.Option.ONLY_END_ENTITY));
+        params.addCertPathChecker(revocation);
+        tmf.init(new CertPathTrustManagerParameters(params));
+        return tmf;
+    }
+
+    private static X509Certificate[] certificates(String key, String file, byte[] pem) {
+        X509Certificate[] certs;
+        try {
+            certs = NettyPem.certificates(pem);
+        } catch (Exception e) {
+            throw new ConfigException(key + ": '" + file + "': " + rootMessage(e) + " (expected PEM certificates)");
+        }
+        if (certs.length == 0) {
+            throw new ConfigException(key + ": '" + file + "' holds no certificate (expected PEM blocks"
+                    + " 'BEGIN CERTIFICATE')");
+        }
+        return certs;
+    }
+
+    private static PrivateKey privateKey(String key, TlsConfig tls, byte[] pem) {
+        String pkcs8;
+        try {
+            pkcs8 = PemPrivateKeys.toPkcs8(new String(pem, StandardCharsets.ISO_8859_1));
+        } catch (PemPrivateKeys.UnsupportedKeyException e) {
+            throw new ConfigException(key + ": '" + tls.key() + "': " + e.getMessage());
+        }
+        try {
+            return NettyPem.privateKey(pkcs8, tls.keyPassword());
+        } catch (Exception e) {
+            throw new ConfigException(key + ": '" + tls.key() + "': " + rootMessage(e) + " (" + KEY_FORMS + ")");
+        }
+    }
+
+    /**
+     * Whether {@code key} signs what {@code cert}'s public key verifies; true for a kind of key not
+     * known here. By the certificate's algorithm: Netty reads the key with BouncyCastle when that is
+     * on the class path, which names an EC key "ECDSA".
+     */
+    private static boolean belongTogether(PrivateKey key, X509Certificate cert) {
+        String algorithm = switch (cert.getPublicKey().getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "Ed448", "EdDSA" -> "EdDSA";
+            default -> null;
+        };
+        if (algorithm == null || key.getEncoded() == null) {
+            return true; // the engine finds out at the first handshake
+        }
+        try {
+            byte[] challenge = "does this key belong to this certificate".getBytes(StandardCharsets.US_ASCII);
+            // The JDK's own form of the key: its providers refuse BouncyCastle's "ECDSA" keys.
+            PrivateKey jdkKey = KeyFactory.getInstance(cert.getPublicKey().getAlgorithm())
+                    .generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+            Signature s = Signature.getInstance(algorithm);
+            s.initSign(jdkKey);
+            s.update(challenge);
+            byte[] signature = s.sign();
+            Signature v = Signature.getInstance(algorithm);
+            v.initVerify(cert.getPublicKey());
+            v.update(challenge);
+            return v.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false; // an RSA key with an EC certificate, for example
         }
     }
 
@@ -84,16 +205,7 @@ final class TlsContexts {
         return r;
     }
 
-    private static File readable(String listener, String key, String file) {
-        Path p = Path.of(file);
-        if (!Files.isReadable(p)) {
-            throw new ConfigException("listeners[" + listener + "].tls." + key + ": file '" + file
-                    + "' does not exist or cannot be read");
-        }
-        return p.toFile();
-    }
-
-    private static String rootMessage(Throwable t) {
+    static String rootMessage(Throwable t) {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }

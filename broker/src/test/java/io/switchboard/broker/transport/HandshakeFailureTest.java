@@ -7,6 +7,7 @@ import io.switchboard.broker.config.TlsConfig;
 import java.nio.channels.ClosedChannelException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertPathValidatorException.BasicReason;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.util.List;
@@ -16,9 +17,9 @@ import org.junit.jupiter.api.Test;
 /** The reason a failed handshake is logged with: a sentence naming the setting, then the engine's own words. */
 class HandshakeFailureTest {
     private static final TlsConfig REQUIRED = new TlsConfig("server.pem", "server.key", null, "required", "ca.pem",
-            null, null);
+            null, null, "crl.pem", null, null);
     private static final TlsConfig TLS12 = new TlsConfig("server.pem", "server.key", null, null, null,
-            List.of("TLSv1.2"), null);
+            List.of("TLSv1.2"), null, null, null, null);
 
     private static SSLHandshakeException handshake(String message, Throwable cause) {
         SSLHandshakeException e = new SSLHandshakeException(message);
@@ -59,6 +60,25 @@ class HandshakeFailureTest {
         assertThat(HandshakeFailure.describe(cause, REQUIRED)).isEqualTo(
                 "the client's certificate, or a CA certificate in its chain, has expired"
                         + " [NotAfter: Sat Jan 01 00:00:00 UTC 2000]");
+    }
+
+    @Test
+    void revokedClientCertificate() {
+        Throwable cause = handshake("General OpenSslEngine problem", new CertificateException("PKIX path validation"
+                + " failed", new CertPathValidatorException("Certificate has been revoked, reason: UNSPECIFIED",
+                        null, null, -1, BasicReason.REVOKED)));
+        assertThat(HandshakeFailure.describe(cause, REQUIRED)).isEqualTo(
+                "the client's certificate is revoked by a CRL in tls.crl"
+                        + " [Certificate has been revoked, reason: UNSPECIFIED]");
+    }
+
+    @Test
+    void noCurrentCrlOfTheIssuer() {
+        Throwable cause = handshake("General OpenSslEngine problem", new CertificateException("PKIX path validation"
+                + " failed", new CertPathValidatorException("Could not determine revocation status", null, null, -1,
+                        BasicReason.UNDETERMINED_REVOCATION_STATUS)));
+        assertThat(HandshakeFailure.describe(cause, REQUIRED)).startsWith(
+                "tls.crl holds no current CRL of the CA that issued the client's certificate");
     }
 
     @Test

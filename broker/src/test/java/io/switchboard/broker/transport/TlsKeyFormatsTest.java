@@ -47,9 +47,10 @@ class TlsKeyFormatsTest {
     }
 
     @ParameterizedTest(name = "{1}")
-    @CsvSource({"rsa.pem, rsa-pkcs1.key", "rsa.pem, rsa-pkcs8.key", "ec.pem, ec-sec1.key", "ec.pem, ec-pkcs8.key"})
-    void listenerStartsAndHandshakes(String certificate, String key) throws Exception {
-        try (Broker broker = start(certificate, key, "")) {
+    @CsvSource(nullValues = "none", value = {"rsa.pem, rsa-pkcs1.key, none", "rsa.pem, rsa-pkcs8.key, none",
+            "ec.pem, ec-sec1.key, none", "ec.pem, ec-pkcs8.key, none", "ec.pem, ec-pkcs8-encrypted.key, secret"})
+    void listenerStartsAndHandshakes(String certificate, String key, String password) throws Exception {
+        try (Broker broker = start(certificate, key, password == null ? "" : ", keyPassword: " + password)) {
             X509Certificate cert;
             try (InputStream in = java.nio.file.Files.newInputStream(fixture(certificate))) {
                 cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
