@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /** {@code switchboard broker}: runs the broker until interrupted (Ctrl-C or SIGTERM). */
 @Command(name = "broker", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = {"Runs the MQTT broker until stopped with Ctrl-C or SIGTERM; SIGHUP reloads the security policy.",
+        description = {"Runs the MQTT broker until stopped with Ctrl-C or SIGTERM; SIGHUP reloads the security policy and TLS files.",
             "Without --config it listens on 127.0.0.1:1883 with embedded defaults."})
 public final class BrokerCommand implements Callable<Integer> {
 
@@ -70,18 +70,22 @@ public final class BrokerCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** SIGHUP reloads the security policy (where the platform has the signal). */
+    /** SIGHUP reloads the security policy and the TLS listeners' files (where the platform has the signal). */
     private static void reloadOnHangup(Broker broker, Logger log) {
-        if (broker.config().security().policy() == null) {
-            return;
-        }
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
-                log.info("SIGHUP: reloading the security policy");
-                broker.reloadSecurity();
+                log.info("SIGHUP: reloading the security policy and the TLS files");
+                if (broker.config().security().policy() != null) {
+                    broker.reloadSecurity();
+                }
+                broker.reloadTls().whenComplete((results, error) -> {
+                    if (error != null) {
+                        log.warn("SIGHUP: the TLS files could not be reloaded: {}", error.toString());
+                    }
+                });
             });
         } catch (IllegalArgumentException e) {
-            log.info("No SIGHUP on this platform: the policy reloads when its file changes");
+            log.info("No SIGHUP on this platform: the policy and the TLS files reload when their files change");
         }
     }
 }

@@ -481,6 +481,10 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
      * ([MQTT-3.1.2-8]) and the session is kept for its expiry interval. On the connection's loop.
      */
     public void closeNotAuthorized(String reason) {
+        if (state != State.CLOSED) {
+            protocol.audit.refused(clientId(), identity == null ? null : identity.authenticationName(), "revoked",
+                    ReasonCode.NOT_AUTHORIZED, reason);
+        }
         close(ReasonCode.NOT_AUTHORIZED, reason);
     }
 
