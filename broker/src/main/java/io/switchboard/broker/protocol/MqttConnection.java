@@ -611,7 +611,7 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
 
     @Override
     public boolean reauthorize() {
-        return protocol.connect.reauthorize(this);
+        return protocol.recheck.reauthorize(this);
     }
 
     @Override

@@ -22,6 +22,7 @@ public final class MqttProtocol {
     final BrokerMetrics metrics;
     final Clock clock;
     final ConnectHandler connect;
+    final Recheck recheck;
     final PublishReceiver publishes;
     final SubscriptionHandler subscriptions;
     final ClientEvents events;
@@ -48,6 +49,7 @@ public final class MqttProtocol {
         this.outboundHardLimit = 2 * high - high / 2;
         this.connect = new ConnectHandler(config, sessions, new ClientIdGenerator(), authenticator, authorizer, audit,
                 events);
+        this.recheck = new Recheck(authenticator, authorizer, audit);
         this.publishes = new PublishReceiver(config, router, authorizer, audit, metrics, clock, storage, help);
         this.subscriptions = new SubscriptionHandler(config.mqtt(), retained, authorizer, audit, clock);
     }
