@@ -1,4 +1,4 @@
-package io.switchboard.bench.rpc;
+package io.switchboard.bench.harness;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ import jdk.jfr.consumer.RecordingFile;
  * innermost frame of the project's own code ({@code io.switchboard.*}), which charges the JDK and
  * Netty code it calls to it. The same as aggregating {@code jfr print --events jdk.ExecutionSample}.
  */
-final class JfrTop {
+public final class JfrTop {
     /** Numbers that tell threads of one kind apart: "sb-loop-3-1", "nioEventLoopGroup-2-1". */
     private static final Pattern THREAD_NUMBER = Pattern.compile("([-#]?\\d+)+$");
     private static final String PROJECT = "io.switchboard.";
@@ -33,7 +33,7 @@ final class JfrTop {
      * Markdown: three small tables, the first {@code top} rows each, of the events from {@code from} to
      * {@code to} (a recording written with jcmd may hold older events of another recording of the JVM).
      */
-    static String summarize(Path recording, Instant from, Instant to, String title, int top) throws IOException {
+    public static String summarize(Path recording, Instant from, Instant to, String title, int top) throws IOException {
         Map<String, Integer> frames = new HashMap<>();
         Map<String, Integer> threads = new HashMap<>();
         Map<String, Integer> project = new HashMap<>();
