@@ -1,6 +1,7 @@
 package io.switchboard.bench.harness;
 
 import io.switchboard.testkit.bench.ProcStats;
+import java.io.IOException;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -21,7 +22,7 @@ public final class JitWarmUp {
 
     /** One step of load, about {@code nanos} long; returns false to end the warm-up (the load failed). */
     public interface Step {
-        boolean run(long nanos) throws InterruptedException;
+        boolean run(long nanos) throws IOException, InterruptedException;
     }
 
     /**
@@ -42,7 +43,7 @@ public final class JitWarmUp {
      * Runs {@code step} until the compilers are quiet, for at most {@code maxSeconds}; null when
      * {@code maxSeconds} is 0 (no warm-up).
      */
-    public static Outcome run(long brokerPid, int maxSeconds, Step step) throws InterruptedException {
+    public static Outcome run(long brokerPid, int maxSeconds, Step step) throws IOException, InterruptedException {
         if (maxSeconds <= 0) {
             return null;
         }

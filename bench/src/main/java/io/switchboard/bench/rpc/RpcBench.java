@@ -171,7 +171,7 @@ public final class RpcBench {
      * Calls at {@code concurrency} until the JIT compilers of the broker and of this JVM are quiet
      * ({@link JitWarmUp}), at most {@code --broker-warmup} s.
      */
-    private void warmUp(BrokerUnderTest b, Load load, int concurrency) throws InterruptedException {
+    private void warmUp(BrokerUnderTest b, Load load, int concurrency) throws IOException, InterruptedException {
         long[] calls = {0};
         Load.Result[] last = {null};
         JitWarmUp.Outcome o = JitWarmUp.run(b.pid(), options.brokerWarmupSeconds(), nanos -> {
