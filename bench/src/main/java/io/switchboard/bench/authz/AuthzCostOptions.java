@@ -10,7 +10,7 @@ import java.util.List;
 record AuthzCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int window, int payload, int seconds,
         int warmupSeconds, int brokerWarmupSeconds, long maxMessages, int runs, int clients, int topicSpaces,
         int iterations, List<String> brokerJvmOptions, String brokerCpus, Path jar, Path out, boolean jfr,
-        int quietSeconds) {
+        int quietSeconds, int attempts) {
 
     static final String USAGE = """
             Usage: scripts/authz-cost [OPTION]...
@@ -49,6 +49,9 @@ record AuthzCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int wi
                                      the report (perturbs the figures: profile in a run of its own)
               --quiet S              before each broker starts, wait up to S seconds for the other processes
                                      of the machine to use less than 0.25 cores (default 60; 0: do not wait)
+              --attempts N           a phase in which the other processes used more than 0.10 cores is
+                                     measured again, after waiting for quiet, N times in all at most; the last
+                                     one counts (default 3; 1: never again)
             """;
 
     /** A broker configuration under test; the same but for its security section. */
@@ -101,6 +104,7 @@ record AuthzCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int wi
         Path out = Path.of("target/authz-cost");
         boolean jfr = false;
         int quiet = 60;
+        int attempts = 3;
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -137,6 +141,7 @@ record AuthzCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int wi
                             case "--jar" -> jar = Path.of(value);
                             case "--out" -> out = Path.of(value);
                             case "--quiet" -> quiet = notNegative(arg, value);
+                            case "--attempts" -> attempts = positive(arg, value);
                             default -> throw new IllegalArgumentException("unknown option " + arg);
                         }
                     }
@@ -171,7 +176,7 @@ record AuthzCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int wi
             System.exit(2);
         }
         return new AuthzCostOptions(setups, qos, pairs, window, payload, seconds, warmupSeconds, brokerWarmup,
-                maxMessages, runs, clients, topicSpaces, iterations, jvm, cpus, jar, out, jfr, quiet);
+                maxMessages, runs, clients, topicSpaces, iterations, jvm, cpus, jar, out, jfr, quiet, attempts);
     }
 
     private static int qos(String value) {
