@@ -75,7 +75,7 @@ public final class AuthzCost {
     private AuthzCost(AuthzCostOptions options, String[] args) {
         this.options = options;
         this.args = args;
-        this.fleet = new FleetPolicy(options.clients(), options.topicSpaces());
+        this.fleet = new FleetPolicy(options.clients(), options.topicSpaces(), options.pairBindingFirst());
         this.load = fleet.load(options.pairs());
     }
 
@@ -115,7 +115,8 @@ public final class AuthzCost {
         line("- policy %s: %s (%,d bytes; password hashes PBKDF2-SHA256, %d iteration(s): paid at CONNECT only;"
                 + " generated in %.1f s)", policyFile, policy.describe(), yaml.length(), options.iterations(), generated);
         FleetPolicy.Pair first = load.get(0);
-        line("- rights of the first pair, resolved as at CONNECT: %s publishes to %s; %s may subscribe to %s",
+        line("- rights of the first pair, resolved as at CONNECT (the pair's bindings %s): %s publishes to %s; %s may"
+                + " subscribe to %s", options.pairBindingFirst() ? "first" : "last",
                 first.talker(), rights(policy, first.talker()).publishFilters(), first.listener(),
                 rights(policy, first.listener()).subscribeFilters());
         line("- load: %d pairs spread over the fleet (%s ... %s), talker publishes to devices/<listener>/inbox/<talker>,"

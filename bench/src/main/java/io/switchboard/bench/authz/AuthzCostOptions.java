@@ -9,7 +9,7 @@ import java.util.List;
 /** The command line of {@link AuthzCost}, checked early with a clear message. */
 record AuthzCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int window, int payload, int seconds,
         int warmupSeconds, int brokerWarmupSeconds, long maxMessages, int runs, int clients, int topicSpaces,
-        int iterations, List<String> brokerJvmOptions, String brokerCpus, Path jar, Path out, boolean jfr,
+        boolean pairBindingFirst, int iterations, List<String> brokerJvmOptions, String brokerCpus, Path jar, Path out, boolean jfr,
         int quietSeconds, int attempts) {
 
     static final String USAGE = """
@@ -37,6 +37,9 @@ record AuthzCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int wi
               --clients N            registered clients of the policy, even (default 10000)
               --topic-spaces N       topic spaces of the policy: two per site and 6 for the fleet, even
                                      (default 100)
+              --pair-binding WHERE   last (default): the bindings of the pair's channel come after every other
+                                     binding, so that each check scans all of the client's filters before the
+                                     one that matches; first: before them, the first filter scanned matches
               --iterations N         PBKDF2 iterations of the clients' password hashes; paid at each CONNECT,
                                      never per message (default 1)
               --broker-jvm-options S the broker JVM's options (default "-Xms1g -Xmx1g")
@@ -97,6 +100,7 @@ record AuthzCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int wi
         int runs = 3;
         int clients = 10_000;
         int topicSpaces = 100;
+        boolean pairBindingFirst = false;
         int iterations = 1;
         List<String> jvm = List.of("-Xms1g", "-Xmx1g");
         String cpus = "0";
@@ -135,6 +139,12 @@ record AuthzCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int wi
                             case "--clients" -> clients = positive(arg, value);
                             case "--topic-spaces" -> topicSpaces = positive(arg, value);
                             case "--iterations" -> iterations = positive(arg, value);
+                            case "--pair-binding" -> pairBindingFirst = switch (value) {
+                                case "first" -> true;
+                                case "last" -> false;
+                                default -> throw new IllegalArgumentException("--pair-binding " + value
+                                        + ": first or last");
+                            };
                             case "--broker-jvm-options" -> jvm = Arrays.stream(value.trim().split("\\s+"))
                                     .filter(s -> !s.isEmpty()).toList();
                             case "--broker-cpus" -> cpus = value.trim();
@@ -158,7 +168,7 @@ record AuthzCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int wi
                 throw new IllegalArgumentException("--payload " + payload + ": at most 1000000");
             }
             // the policy checks these too; said here with the options' names
-            new FleetPolicy(clients, topicSpaces).load(pairs);
+            new FleetPolicy(clients, topicSpaces, pairBindingFirst).load(pairs);
             if (clients / 2 / pairs < 2) {
                 throw new IllegalArgumentException("--pairs " + pairs + ": at most " + clients / 4 + " with --clients "
                         + clients + " (a registered client outside the load probes the policy)");
@@ -176,7 +186,7 @@ record AuthzCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int wi
             System.exit(2);
         }
         return new AuthzCostOptions(setups, qos, pairs, window, payload, seconds, warmupSeconds, brokerWarmup,
-                maxMessages, runs, clients, topicSpaces, iterations, jvm, cpus, jar, out, jfr, quiet, attempts);
+                maxMessages, runs, clients, topicSpaces, pairBindingFirst, iterations, jvm, cpus, jar, out, jfr, quiet, attempts);
     }
 
     private static int qos(String value) {

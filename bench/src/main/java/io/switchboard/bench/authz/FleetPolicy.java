@@ -31,16 +31,23 @@ import java.util.Locale;
  * So the talker of pair j may publish to {@code devices/<listener>/inbox/<talker>}, which only its
  * listener may read. The bindings of the pair's channel come last, so a talker's publisher filters
  * (6 or 7) and a listener's subscriber filters (6 or 7, then its reply prefix) are all scanned, in
- * order, before the one that matches: the longest scan this policy makes.
+ * order, before the one that matches: the longest scan this policy makes. With {@code pairBindingFirst}
+ * they come first, and the first filter scanned matches: the shortest.
  */
 final class FleetPolicy {
     /** Topic spaces that are not per site. */
     static final int FLEET_SPACES = 6;
     private static final int FLOORS = 20;
     private static final int FLEETS = 4;
+    /** The pair's channel: the talker publishes into its listener's inbox, which the listener reads. */
+    private static final String PAIR_BINDINGS = """
+              - {name: peer-send, clientGroupName: talkers, topicSpaceName: peer-send, permission: publisher}
+              - {name: peer-receive, clientGroupName: listeners, topicSpaceName: peer-receive, permission: subscriber}
+            """;
 
     private final int clients;
     private final int sites;
+    private final boolean pairBindingFirst;
 
     /** One pair of the load: who publishes, who receives, on which topic, with which passwords. */
     record Pair(int index, String talker, String listener, String topic) {
@@ -56,8 +63,9 @@ final class FleetPolicy {
     /**
      * @param clients registered clients, even (two per pair), at least 4
      * @param topicSpaces topic spaces in all: two per site and {@value #FLEET_SPACES} more; even, at least 8
+     * @param pairBindingFirst the bindings of the pair's channel first rather than last
      */
-    FleetPolicy(int clients, int topicSpaces) {
+    FleetPolicy(int clients, int topicSpaces, boolean pairBindingFirst) {
         if (clients < 4 || clients % 2 != 0) {
             throw new IllegalArgumentException("clients " + clients + ": an even number, at least 4");
         }
@@ -67,6 +75,7 @@ final class FleetPolicy {
         }
         this.clients = clients;
         this.sites = (topicSpaces - FLEET_SPACES) / 2;
+        this.pairBindingFirst = pairBindingFirst;
     }
 
     int clients() {
@@ -190,6 +199,9 @@ final class FleetPolicy {
                   - {name: peer-receive, topicTemplates: ['devices/${client.authenticationName}/inbox/${client.attributes.peer}']}
                 """);
         y.append("permissionBindings:\n");
+        if (pairBindingFirst) {
+            y.append(PAIR_BINDINGS);
+        }
         for (int s = 0; s < sites; s++) {
             y.append("  - {name: ").append(site(s)).append("-up, clientGroupName: ").append(site(s))
                     .append(", topicSpaceName: ").append(site(s)).append("-up, permission: publisher}\n");
@@ -201,9 +213,10 @@ final class FleetPolicy {
                   - {name: fleet-config, clientGroupName: $all, topicSpaceName: fleet-config, permission: subscriber}
                   - {name: sensor-readings, clientGroupName: sensors, topicSpaceName: sensor-readings, permission: publisher}
                   - {name: floor-alarms, clientGroupName: upperFloors, topicSpaceName: floor-alarms, permission: subscriber}
-                  - {name: peer-send, clientGroupName: talkers, topicSpaceName: peer-send, permission: publisher}
-                  - {name: peer-receive, clientGroupName: listeners, topicSpaceName: peer-receive, permission: subscriber}
                 """);
+        if (!pairBindingFirst) {
+            y.append(PAIR_BINDINGS);
+        }
         return y.toString();
     }
 

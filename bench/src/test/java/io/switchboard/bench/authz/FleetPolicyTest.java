@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * templates, and nothing of another pair. The benchmark itself is never run by the build.
  */
 class FleetPolicyTest {
-    private static final FleetPolicy FLEET = new FleetPolicy(10_000, 100);
+    private static final FleetPolicy FLEET = new FleetPolicy(10_000, 100, false);
     private static final List<FleetPolicy.Pair> LOAD = FLEET.load(64);
     private static Policy policy;
 
@@ -56,6 +56,17 @@ class FleetPolicyTest {
             assertThat(listener.mayPublish(p.topic())).isFalse();
             assertThat(listener.maySubscribe("devices/" + p.listener() + "/inbox/+")).isFalse();
         }
+    }
+
+    @Test
+    void withThePairsBindingFirstTheFirstFilterScannedMatches() {
+        FleetPolicy first = new FleetPolicy(400, 8, true);
+        Policy small = PolicyLoader.parse(first.yaml(1), "small.yaml");
+        FleetPolicy.Pair p = first.load(64).get(5);
+        Policy.Client talker = small.client(p.talker()).orElseThrow();
+        Policy.Client listener = small.client(p.listener()).orElseThrow();
+        assertThat(small.rightsOf(p.talker(), talker.attributes()).publishFilters()).first().isEqualTo(p.topic());
+        assertThat(small.rightsOf(p.listener(), listener.attributes()).subscribeFilters()).first().isEqualTo(p.topic());
     }
 
     @Test
