@@ -53,8 +53,8 @@ record AuthzCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int wi
               --quiet S              before each broker starts, wait up to S seconds for the other processes
                                      of the machine to use less than 0.25 cores (default 60; 0: do not wait)
               --attempts N           a phase in which the other processes used more than 0.10 cores is
-                                     measured again, after waiting for quiet, N times in all at most; the last
-                                     one counts (default 3; 1: never again)
+                                     measured again, after waiting for quiet, N times in all at most; the
+                                     quietest counts (default 3; 1: never again)
             """;
 
     /** A broker configuration under test; the same but for its security section. */
