@@ -54,6 +54,16 @@ public final class PasswordHash {
         return pbkdf2(password, salt(), PBKDF2_ITERATIONS);
     }
 
+    /**
+     * A PBKDF2-HMAC-SHA256 hash with a fresh salt and {@code iterations} (at least 1). The cost is
+     * read back from the hash when it is verified, so fewer iterations make each CONNECT cheaper and
+     * the password weaker: for benchmarks and tests that register thousands of clients, not for real
+     * passwords (use {@link #argon2id(byte[])} or {@link #pbkdf2(byte[])}).
+     */
+    public static String pbkdf2(byte[] password, int iterations) {
+        return pbkdf2(password, salt(), iterations);
+    }
+
     static String pbkdf2(byte[] password, byte[] salt, int iterations) {
         return "$pbkdf2-sha256$i=" + iterations + "$" + B64.encodeToString(salt) + "$"
                 + B64.encodeToString(pbkdf2Bytes(password, salt, iterations, HASH_BYTES));

@@ -44,6 +44,16 @@ class PasswordHashTest {
     }
 
     @Test
+    void aCheapHashForBenchmarksCarriesItsIterationsAndVerifies() {
+        String cheap = PasswordHash.pbkdf2(utf8("s3cret"), 1);
+        assertThat(cheap).startsWith("$pbkdf2-sha256$i=1$");
+        assertThat(PasswordHash.isHash(cheap)).isTrue();
+        assertThat(PasswordHash.verify(cheap, utf8("s3cret"))).isTrue();
+        assertThat(PasswordHash.verify(cheap, utf8("s3cret!"))).isFalse();
+        assertThatThrownBy(() -> PasswordHash.pbkdf2(utf8("s3cret"), 0)).hasMessageContaining("at least 1");
+    }
+
+    @Test
     void aPasswordInPlainTextIsNotAHash() {
         assertThat(PasswordHash.isHash("s3cret")).isFalse();
         assertThat(PasswordHash.isHash("$argon2i$v=19$m=65536,t=2,p=4$c29tZXNhbHQ$GpZ3sK/oH9p7VIiV56G/64Zo/8GaUw434IimaPqxwCo"))

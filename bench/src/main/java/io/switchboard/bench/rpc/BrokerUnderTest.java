@@ -1,5 +1,7 @@
 package io.switchboard.bench.rpc;
 
+import io.switchboard.bench.harness.BrokerLaunch;
+import io.switchboard.bench.harness.CpuSampling;
 import io.switchboard.bench.rpc.RpcBenchOptions.Broker;
 import io.switchboard.testkit.BrokerProcess;
 import io.switchboard.testkit.EmbeddedBroker;
@@ -72,7 +74,7 @@ final class BrokerUnderTest implements AutoCloseable {
             throws IOException, InterruptedException {
         EmbeddedBroker.deleteTree(dir);
         Files.createDirectories(dir);
-        List<String> taskset = List.of("taskset", "-c", o.brokerCpus());
+        BrokerLaunch launch = o.launch();
         try {
             return switch (kind) {
                 case SWITCHBOARD, SWITCHBOARD_MEMORY -> {
@@ -80,17 +82,15 @@ final class BrokerUnderTest implements AutoCloseable {
                     Files.writeString(config, kind == Broker.SWITCHBOARD_MEMORY ? "storage: memory\n"
                             : "storage:\n  dataDir: \"" + dir.resolve("data").toAbsolutePath() + "\"\n",
                             StandardCharsets.UTF_8);
-                    List<String> options = new ArrayList<>(o.brokerJvmOptions());
-                    options.addAll(profiling(o));
-                    BrokerProcess p = BrokerProcess.start(taskset, o.jar(), options, config, log);
+                    BrokerProcess p = launch.startSwitchboard(config, log);
                     yield new BrokerUnderTest(kind, p, null, dir, log, null);
                 }
                 case MOSQUITTO, MOSQUITTO_NODELAY -> {
-                    MosquittoBroker m = MosquittoBroker.start(taskset,
+                    MosquittoBroker m = MosquittoBroker.start(launch.taskset(),
                             kind == Broker.MOSQUITTO_NODELAY ? "set_tcp_nodelay true\n" : "");
                     yield new BrokerUnderTest(kind, null, m, dir, log, m.version());
                 }
-                case HIVEMQ -> startHiveMq(o, dir, log, taskset);
+                case HIVEMQ -> startHiveMq(o, launch, dir, log);
             };
         } catch (IOException | InterruptedException | RuntimeException e) {
             EmbeddedBroker.deleteTree(dir);
@@ -98,7 +98,7 @@ final class BrokerUnderTest implements AutoCloseable {
         }
     }
 
-    private static BrokerUnderTest startHiveMq(RpcBenchOptions o, Path dir, Path log, List<String> taskset)
+    private static BrokerUnderTest startHiveMq(RpcBenchOptions o, BrokerLaunch launch, Path dir, Path log)
             throws IOException, InterruptedException {
         int port = BrokerProcess.freePort();
         Path conf = Files.createDirectories(dir.resolve("conf"));
@@ -120,29 +120,18 @@ final class BrokerUnderTest implements AutoCloseable {
                 """.formatted(port), StandardCharsets.UTF_8);
         String classpath = Files.readString(o.hivemqClasspath(), StandardCharsets.UTF_8).trim()
                 + File.pathSeparator + launcher(dir).toAbsolutePath();
-        List<String> command = new ArrayList<>(taskset);
+        List<String> command = new ArrayList<>(launch.taskset());
         command.add(BrokerProcess.javaHomeTool("java"));
-        command.addAll(o.brokerJvmOptions());
+        command.addAll(launch.jvmOptions());
         command.addAll(HIVEMQ_SCRIPT_OPTIONS);
-        command.addAll(profiling(o));
+        if (launch.sampling() != null) {
+            command.addAll(CpuSampling.jvmOptions(launch.sampling()));
+        }
         command.addAll(List.of("-cp", classpath, HiveMqMain.class.getName(), conf.toAbsolutePath().toString(),
                 data.toAbsolutePath().toString(), extensions.toAbsolutePath().toString()));
         BrokerProcess p = BrokerProcess.startCommand(command, port, log);
         Matcher m = HIVEMQ_VERSION.matcher(p.logText());
         return new BrokerUnderTest(Broker.HIVEMQ, p, null, dir, log, m.find() ? m.group(1) : "?");
-    }
-
-    /**
-     * With --jfr: JFR recording from the start with the profile's settings, in memory (the measured
-     * phase's own recording is started and written with jcmd), and the JIT's debug information that
-     * places a sample on the right line.
-     */
-    private static List<String> profiling(RpcBenchOptions o) {
-        if (!o.jfr()) {
-            return List.of();
-        }
-        return List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints",
-                "-XX:StartFlightRecording=name=primer,disk=false,settings=" + o.jfrSettings().toAbsolutePath());
     }
 
     /**

@@ -1,5 +1,9 @@
 package io.switchboard.bench.rpc;
 
+import io.switchboard.bench.harness.CpuSampling;
+import io.switchboard.bench.harness.JfrTop;
+import io.switchboard.bench.harness.JitWarmUp;
+import io.switchboard.bench.harness.Machine;
 import io.switchboard.bench.rpc.RpcBenchOptions.Broker;
 import io.switchboard.rpc.Response;
 import io.switchboard.rpc.RpcClient;
@@ -7,14 +11,10 @@ import io.switchboard.rpc.ServeOptions;
 import io.switchboard.testkit.bench.ProcStats;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -26,7 +26,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
-import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 
 /**
@@ -47,32 +46,6 @@ public final class RpcBench {
     /** Calls per second at concurrency 64: Switchboard's at least this many times the best peer's. */
     static final double THROUGHPUT_TARGET = 1.5;
     private static final int TARGET_CONCURRENCY = 64;
-    /** The warm-up after a broker starts goes in steps of this many seconds... */
-    private static final int WARMUP_STEP_SECONDS = 2;
-    /** ...for at least this long... */
-    private static final int WARMUP_MIN_SECONDS = 6;
-    /** ...until the JIT compiler threads of the broker and of this JVM use less than this many cores. */
-    private static final double JIT_QUIET_CORES = 0.02;
-
-    /**
-     * JFR settings for the profiles: CPU samples of the threads running Java code every millisecond
-     * (the "profile" settings take one every 10 ms, too few in a 10 s phase of a broker on one core),
-     * and the garbage collections.
-     */
-    private static final String SAMPLING = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <configuration version="2.0" label="rpc-bench" description="CPU samples every millisecond, GC pauses">
-              <event name="jdk.ExecutionSample">
-                <setting name="enabled">true</setting>
-                <setting name="period">1 ms</setting>
-              </event>
-              <event name="jdk.GarbageCollection">
-                <setting name="enabled">true</setting>
-                <setting name="threshold">0 ms</setting>
-              </event>
-            </configuration>
-            """;
-
     /** A JFR recording of a measured phase. */
     private record Profile(String title, Path file, Instant from, Instant to) {
     }
@@ -108,9 +81,8 @@ public final class RpcBench {
         if (options.jfr()) {
             // Turning JFR's sampling on makes a JVM compile again: done now, before any warm-up, in this
             // JVM, and in each broker's at its start (-XX:StartFlightRecording), not in a measured phase.
-            Files.createDirectories(options.jfrSettings().getParent());
-            Files.writeString(options.jfrSettings(), SAMPLING, StandardCharsets.UTF_8);
-            primer = recording(options.jfrSettings());
+            CpuSampling.write(options.jfrSettings());
+            primer = CpuSampling.recording(options.jfrSettings());
             primer.setToDisk(false);
             primer.start();
         }
@@ -123,32 +95,22 @@ public final class RpcBench {
         }
     }
 
-    private static Recording recording(Path settings) throws IOException {
-        try {
-            return new Recording(Configuration.create(settings));
-        } catch (java.text.ParseException e) {
-            throw new IOException("the JFR settings " + settings + ": " + e.getMessage(), e);
-        }
-    }
-
     private void measureAll() throws IOException, InterruptedException {
-        String stamp = ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        String stamp = Machine.stamp();
         line("# RPC benchmark, %s", stamp);
         line("");
         line("- command: scripts/rpc-bench %s", String.join(" ", args));
-        line("- Switchboard: commit %s", commit());
-        line("- JDK %s (%s), %d core(s) visible to the generator, %s %s, %s", System.getProperty("java.vm.version"),
-                System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.name"), System.getProperty("os.version"), cpuModel());
+        line("- Switchboard: commit %s", Machine.commit());
+        line("- %s", Machine.jdkAndCpu());
         line("- generator (this JVM: responder and caller, the RPC library): CPUs %s, JVM options %s",
-                affinity(), ManagementFactory.getRuntimeMXBean().getInputArguments());
+                Machine.affinity(), Machine.jvmOptions());
         line("- brokers: taskset -c %s; JVM brokers with %s", options.brokerCpus(),
                 String.join(" ", options.brokerJvmOptions()));
         line("- payload %d bytes, echoed; QoS 1 both ways; after each broker starts a warm-up at c=%d until the JIT"
                 + " compilers of the broker and of the generator are quiet (under %.2f cores for %d s; %d s at least,"
                 + " %d s at most); before each phase a warm-up of up to %d s or %,d calls, then measured up to %d s or"
-                + " %,d calls; %d run(s)", options.payload(), Collections.max(options.concurrency()), JIT_QUIET_CORES,
-                WARMUP_STEP_SECONDS, WARMUP_MIN_SECONDS, options.brokerWarmupSeconds(), options.warmupSeconds(),
+                + " %,d calls; %d run(s)", options.payload(), Collections.max(options.concurrency()),
+                JitWarmUp.QUIET_CORES, JitWarmUp.STEP_SECONDS, JitWarmUp.MIN_SECONDS, options.brokerWarmupSeconds(), options.warmupSeconds(),
                 options.warmupCalls(), options.seconds(), options.maxCalls(), options.runs());
         byte[] payload = new byte[options.payload()];
         new Random(42).nextBytes(payload);
@@ -160,7 +122,7 @@ public final class RpcBench {
             }
         }
         summary(cells);
-        String name = "results-" + stamp.replaceAll("[:+]", "").replace('T', '-').substring(0, 17) + ".md";
+        String name = Machine.reportName(stamp);
         Files.writeString(options.out().resolve(name), report, StandardCharsets.UTF_8);
         out.printf("%nThis report: %s%n", options.out().resolve(name).toAbsolutePath());
     }
@@ -206,46 +168,23 @@ public final class RpcBench {
     }
 
     /**
-     * Calls at {@code concurrency} in steps of {@value #WARMUP_STEP_SECONDS} s until the JIT compiler
-     * threads of the broker and of this JVM have been quiet for a step (a JVM on one core compiles for
-     * tens of seconds, and its compiler takes the core from the broker meanwhile), at least
-     * {@value #WARMUP_MIN_SECONDS} s, at most {@code --broker-warmup} s.
+     * Calls at {@code concurrency} until the JIT compilers of the broker and of this JVM are quiet
+     * ({@link JitWarmUp}), at most {@code --broker-warmup} s.
      */
-    private void warmUp(BrokerUnderTest b, Load load, int concurrency) throws InterruptedException {
-        int limit = options.brokerWarmupSeconds();
-        if (limit <= 0) {
-            return;
-        }
-        long self = ProcessHandle.current().pid();
-        long started = System.nanoTime();
-        long calls = 0;
-        double compiling = Double.NaN;
-        while (true) {
-            ProcStats brokerBefore = ProcStats.read(b.pid());
-            ProcStats selfBefore = ProcStats.read(self);
-            Load.Result w = load.run(concurrency, TimeUnit.SECONDS.toNanos(WARMUP_STEP_SECONDS), Integer.MAX_VALUE / 2);
+    private void warmUp(BrokerUnderTest b, Load load, int concurrency) throws IOException, InterruptedException {
+        long[] calls = {0};
+        Load.Result[] last = {null};
+        JitWarmUp.Outcome o = JitWarmUp.run(b.pid(), options.brokerWarmupSeconds(), nanos -> {
+            Load.Result w = load.run(concurrency, nanos, Integer.MAX_VALUE / 2);
             warnFailures("warm-up", concurrency, w);
-            calls += w.calls();
-            ProcStats brokerAfter = ProcStats.read(b.pid());
-            ProcStats selfAfter = ProcStats.read(self);
-            double seconds = (System.nanoTime() - started) / 1e9;
-            if (brokerBefore == null || brokerAfter == null || selfBefore == null || selfAfter == null) {
-                compiling = Double.NaN; // no /proc: the longest warm-up
-            } else {
-                compiling = compiling(brokerAfter.since(brokerBefore)) + compiling(selfAfter.since(selfBefore));
-            }
-            boolean quiet = compiling < JIT_QUIET_CORES && seconds >= WARMUP_MIN_SECONDS;
-            if (quiet || seconds + WARMUP_STEP_SECONDS > limit || w.errors() > 0) {
-                out.printf("  warm-up: %,d calls in %.0f s at c=%d (the last %d s: %,.0f calls/s, JIT compilers %.2f"
-                        + " cores%s)%n", calls, seconds, concurrency, WARMUP_STEP_SECONDS, w.perSecond(), compiling,
-                        quiet ? "" : ", still compiling: the warm-up's time limit was reached");
-                return;
-            }
+            calls[0] += w.calls();
+            last[0] = w;
+            return w.errors() == 0;
+        });
+        if (o != null) {
+            out.printf("  warm-up: %,d calls in %.0f s at c=%d (the last %d s: %,.0f calls/s, %s)%n", calls[0],
+                    o.seconds(), concurrency, JitWarmUp.STEP_SECONDS, last[0].perSecond(), o.describe());
         }
-    }
-
-    private static double compiling(ProcStats.Delta d) {
-        return d.thread("C2 CompilerThre") + d.thread("C1 CompilerThre");
     }
 
     private Cell measure(BrokerUnderTest b, Load load, int concurrency, int run, boolean profile)
@@ -263,7 +202,7 @@ public final class RpcBench {
             if (b.jvm() != null) {
                 b.jvm().jcmd("JFR.start", "name=rpc-bench", "settings=" + options.jfrSettings().toAbsolutePath());
             }
-            generatorRecording = recording(options.jfrSettings());
+            generatorRecording = CpuSampling.recording(options.jfrSettings());
             generatorRecording.start();
         }
         long self = ProcessHandle.current().pid();
@@ -342,7 +281,7 @@ public final class RpcBench {
         }
         line("");
         String mosquitto = versions.getOrDefault(Broker.MOSQUITTO, versions.get(Broker.MOSQUITTO_NODELAY));
-        line("Versions: Switchboard %s; %s; %s", commit(),
+        line("Versions: Switchboard %s; %s; %s", Machine.commit(),
                 mosquitto == null ? "Mosquitto not run" : "Mosquitto " + mosquitto,
                 versions.containsKey(Broker.HIVEMQ) ? "HiveMQ CE " + versions.get(Broker.HIVEMQ) : "HiveMQ CE not run");
         line("");
@@ -475,52 +414,5 @@ public final class RpcBench {
         String s = String.format(Locale.ROOT, format, values);
         out.println(s);
         report.append(s).append('\n');
-    }
-
-    // ---- the machine ----
-
-    /** The commit of the working tree ({@code git rev-parse}), "+ changes" when it differs from it. */
-    private static String commit() {
-        String head = command("git", "rev-parse", "--short=12", "HEAD");
-        if (head == null || head.isBlank()) {
-            return "unknown (not a git working tree)";
-        }
-        String changes = command("git", "status", "--porcelain", "--untracked-files=no");
-        return head.strip() + (changes == null || changes.isBlank() ? "" : " + uncommitted changes");
-    }
-
-    private static String command(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            byte[] output = p.getInputStream().readAllBytes();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return null;
-            }
-            return p.exitValue() == 0 ? new String(output, StandardCharsets.UTF_8) : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
-
-    /** The CPUs this process may run on, from /proc/self/status ("0-1"), or "?". */
-    private static String affinity() {
-        return procLine(Path.of("/proc/self/status"), "Cpus_allowed_list:");
-    }
-
-    private static String cpuModel() {
-        return procLine(Path.of("/proc/cpuinfo"), "model name");
-    }
-
-    private static String procLine(Path file, String prefix) {
-        try {
-            return Files.readAllLines(file).stream().filter(l -> l.startsWith(prefix)).findFirst()
-                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("?");
-        } catch (IOException e) {
-            return "?";
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.switchboard.bench.rpc;
 
+import io.switchboard.bench.harness.BrokerLaunch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -48,6 +49,11 @@ record RpcBenchOptions(List<Broker> brokers, List<Integer> concurrency, int seco
     /** The JFR settings of --jfr, written by the benchmark: the JVM brokers read them as they start. */
     Path jfrSettings() {
         return out.resolve("jfr").resolve("cpu-sampling.jfc");
+    }
+
+    /** How the JVM brokers start: pinned to --broker-cpus, with --broker-jvm-options, profiled with --jfr. */
+    BrokerLaunch launch() {
+        return new BrokerLaunch(brokerCpus, jar, brokerJvmOptions, jfr ? jfrSettings() : null);
     }
 
     /** One broker under test. */

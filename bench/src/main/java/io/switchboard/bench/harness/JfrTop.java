@@ -1,10 +1,11 @@
-package io.switchboard.bench.rpc;
+package io.switchboard.bench.harness;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +22,7 @@ import jdk.jfr.consumer.RecordingFile;
  * innermost frame of the project's own code ({@code io.switchboard.*}), which charges the JDK and
  * Netty code it calls to it. The same as aggregating {@code jfr print --events jdk.ExecutionSample}.
  */
-final class JfrTop {
+public final class JfrTop {
     /** Numbers that tell threads of one kind apart: "sb-loop-3-1", "nioEventLoopGroup-2-1". */
     private static final Pattern THREAD_NUMBER = Pattern.compile("([-#]?\\d+)+$");
     private static final String PROJECT = "io.switchboard.";
@@ -33,8 +34,20 @@ final class JfrTop {
      * Markdown: three small tables, the first {@code top} rows each, of the events from {@code from} to
      * {@code to} (a recording written with jcmd may hold older events of another recording of the JVM).
      */
-    static String summarize(Path recording, Instant from, Instant to, String title, int top) throws IOException {
+    public static String summarize(Path recording, Instant from, Instant to, String title, int top) throws IOException {
+        return summarize(recording, from, to, title, top, List.of());
+    }
+
+    /**
+     * The same, and a fourth table: for each prefix of {@code through} (a package, "io.switchboard.security."),
+     * the samples with a frame of it anywhere in their stack, that is the time spent in it and in what it
+     * calls.
+     */
+    public static String summarize(Path recording, Instant from, Instant to, String title, int top, List<String> through)
+            throws IOException {
         Map<String, Integer> frames = new HashMap<>();
+        Map<String, Integer> within = new LinkedHashMap<>();
+        through.forEach(prefix -> within.put(prefix, 0));
         Map<String, Integer> threads = new HashMap<>();
         Map<String, Integer> project = new HashMap<>();
         int total = 0;
@@ -75,6 +88,14 @@ final class JfrTop {
                     }
                 }
                 project.merge(own, 1, Integer::sum);
+                for (String prefix : through) {
+                    for (RecordedFrame frame : f) {
+                        if (frame.getMethod() != null && frame.getMethod().getType().getName().startsWith(prefix)) {
+                            within.merge(prefix, 1, Integer::sum);
+                            break;
+                        }
+                    }
+                }
             }
         }
         StringBuilder s = new StringBuilder();
@@ -87,6 +108,14 @@ final class JfrTop {
         table(s, "top frame", frames, total, top);
         table(s, "thread", threads, total, top);
         table(s, "innermost io.switchboard frame", project, total, top);
+        if (!within.isEmpty()) {
+            s.append("| samples with a frame of | samples | share |\n|---|---:|---:|\n");
+            for (Map.Entry<String, Integer> e : within.entrySet()) {
+                s.append(String.format(Locale.ROOT, "| `%s*` | %,d | %.1f %% |%n", e.getKey(), e.getValue(),
+                        100.0 * e.getValue() / total));
+            }
+            s.append('\n');
+        }
         return s.toString();
     }
 
