@@ -48,6 +48,28 @@ class FiltersTest {
     }
 
     @Test
+    void aFilterSetAllowsExactlyWhatOneOfItsFiltersMatches() {
+        // Sets of three filters (literal and wildcard mixed), asked in turn about every topic, each
+        // question twice (the second answered by the remembered last topic when it was allowed).
+        List<String> filters = filters(new String[] {"a", "ab", "", "$s", "+", "#"}, 2);
+        List<String> topics = topics(new String[] {"a", "ab", "b", "", "$s"}, 3);
+        java.util.Random random = new java.util.Random(42);
+        for (int round = 0; round < 300; round++) {
+            String[] set = {filters.get(random.nextInt(filters.size())), filters.get(random.nextInt(filters.size())),
+                filters.get(random.nextInt(filters.size()))};
+            FilterSet fs = new FilterSet(set);
+            for (String t : topics) {
+                boolean expected = false;
+                for (String f : set) {
+                    expected |= Filters.matches(f, t);
+                }
+                assertThat(fs.matches(t)).as("%s matches %s", List.of(set), t).isEqualTo(expected);
+                assertThat(fs.matches(t)).as("%s matches %s again", List.of(set), t).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
     void containmentIsNotOverlap() {
         assertThat(Filters.contains("devices/+/reported", "devices/d1/reported")).isTrue();
         assertThat(Filters.contains("devices/d1/reported", "devices/+/reported")).isFalse();
