@@ -12,17 +12,14 @@ import io.switchboard.broker.metrics.BrokerMetrics.Denial;
 import io.switchboard.security.WireClient.Endpoint;
 import io.switchboard.security.WireClient.Library;
 import io.switchboard.testkit.EmbeddedBroker;
-import java.time.Clock;
+import io.switchboard.testkit.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +53,7 @@ class AuditTest {
             + " publish on it (publisher topic templates resolved for it: [sensors/sensor-1/#])\"";
 
     /** The broker's clock: still unless the test moves it. */
-    static final HandClock CLOCK = new HandClock();
+    static final MovableClock CLOCK = MovableClock.standingAt(Instant.parse("2030-01-01T00:00:00Z"));
     static final SecureBroker SECURE = new SecureBroker(POLICY, "auditLinesPerMinute: 3");
     @RegisterExtension
     static final EmbeddedBroker BROKER = SECURE.broker.with(b -> b.clock(CLOCK));
@@ -231,34 +228,5 @@ class AuditTest {
         // The refused connection has closed: still the same minute, the live client's next denial held back.
         assertThat(sensor1.publish("sensors/sensor-2/data", "forged", 1)).isEqualTo(0x87);
         assertThat(lines("audit-live")).hasSize(3);
-    }
-
-    /** A clock that stands still until moved: the audit's minute passes when the test says. */
-    static final class HandClock extends Clock {
-        private final AtomicLong millis = new AtomicLong(Instant.parse("2030-01-01T00:00:00Z").toEpochMilli());
-
-        void advance(Duration d) {
-            millis.addAndGet(d.toMillis());
-        }
-
-        @Override
-        public long millis() {
-            return millis.get();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("UTC only");
-        }
     }
 }

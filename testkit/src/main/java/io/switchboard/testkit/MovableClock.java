@@ -9,10 +9,27 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A wall clock that tests move forward by hand, for what counts time without waiting for it:
- * message expiry, session expiry across a restart. Starts at the real time; thread-safe.
+ * message expiry, session expiry across a restart. Starts at the real time (or stands at a given
+ * one, {@link #standingAt}); thread-safe.
  */
 public final class MovableClock extends Clock {
     private final AtomicLong offsetMillis = new AtomicLong();
+    /** The time it stands at when it does not follow the real time; null when it does. */
+    private final Long standingAt;
+
+    /** Follows the real time, moved forward by hand. */
+    public MovableClock() {
+        this.standingAt = null;
+    }
+
+    private MovableClock(Instant at) {
+        this.standingAt = at.toEpochMilli();
+    }
+
+    /** A clock that stands at {@code at} and moves only when the test moves it. */
+    public static MovableClock standingAt(Instant at) {
+        return new MovableClock(at);
+    }
 
     /** Moves the clock forward. */
     public void advance(Duration d) {
@@ -21,7 +38,7 @@ public final class MovableClock extends Clock {
 
     @Override
     public long millis() {
-        return System.currentTimeMillis() + offsetMillis.get();
+        return (standingAt == null ? System.currentTimeMillis() : standingAt) + offsetMillis.get();
     }
 
     @Override

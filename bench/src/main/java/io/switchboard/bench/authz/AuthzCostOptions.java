@@ -1,5 +1,8 @@
 package io.switchboard.bench.authz;
 
+import static io.switchboard.bench.harness.Numbers.notNegative;
+import static io.switchboard.bench.harness.Numbers.positive;
+
 import io.switchboard.bench.harness.BrokerLaunch;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -194,26 +197,5 @@ record AuthzCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int wi
             throw new IllegalArgumentException("--qos " + value + ": 0 or 1");
         }
         return Integer.parseInt(value);
-    }
-
-    private static int positive(String option, String value) {
-        int v = notNegative(option, value);
-        if (v == 0) {
-            throw new IllegalArgumentException(option + " " + value + ": must be positive");
-        }
-        return v;
-    }
-
-    private static int notNegative(String option, String value) {
-        int v;
-        try {
-            v = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " " + value + ": not a whole number");
-        }
-        if (v < 0) {
-            throw new IllegalArgumentException(option + " " + value + ": must not be negative");
-        }
-        return v;
     }
 }

@@ -1,5 +1,8 @@
 package io.switchboard.bench.rpc;
 
+import static io.switchboard.bench.harness.Numbers.notNegative;
+import static io.switchboard.bench.harness.Numbers.positive;
+
 import io.switchboard.bench.harness.BrokerLaunch;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -175,26 +178,5 @@ record RpcBenchOptions(List<Broker> brokers, List<Integer> concurrency, int seco
         }
         return new RpcBenchOptions(brokers, concurrency, seconds, warmupSeconds, warmupCalls, brokerWarmup, maxCalls, runs,
                 payload, jvm, cpus, jar, hivemqClasspath, out, jfr, quiet);
-    }
-
-    private static int positive(String option, String value) {
-        int v = notNegative(option, value);
-        if (v == 0) {
-            throw new IllegalArgumentException(option + " " + value + ": must be positive");
-        }
-        return v;
-    }
-
-    private static int notNegative(String option, String value) {
-        int v;
-        try {
-            v = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " " + value + ": not a whole number");
-        }
-        if (v < 0) {
-            throw new IllegalArgumentException(option + " " + value + ": must not be negative");
-        }
-        return v;
     }
 }
