@@ -3,7 +3,6 @@ package io.switchboard.rpc;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
-import com.hivemq.client.mqtt.mqtt3.exceptions.Mqtt3SubAckException;
 import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -31,14 +30,8 @@ final class Mqtt3Link implements Link {
     public CompletableFuture<Void> subscribe(String filter, int qos, boolean manualAck, Receiver receiver) {
         return mqtt.subscribeWith().topicFilter(filter).qos(MqttQos.fromCode(qos))
                 .callback(p -> receiver.received(message(p), manualAck ? p::acknowledge : NOTHING))
-                .manualAcknowledgement(manualAck).send().handle((ack, error) -> {
-                    // The client completes exceptionally for a SUBACK with only failures: the broker's answer.
-                    Throwable cause = error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
-                    boolean refused = cause instanceof Mqtt3SubAckException;
-                    if (error != null && !refused) {
-                        throw error instanceof CompletionException c ? c : new CompletionException(error);
-                    }
-                    if (refused || ack.getReturnCodes().get(0) == Mqtt3SubAckReturnCode.FAILURE) {
+                .manualAcknowledgement(manualAck).send().thenApply(ack -> {
+                    if (ack.getReturnCodes().get(0) == Mqtt3SubAckReturnCode.FAILURE) {
                         throw new CompletionException(new RpcException("the broker refused the subscription to "
                                 + filter + ": SUBACK return code 0x80 Failure"));
                     }

@@ -5,7 +5,6 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
-import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
@@ -55,26 +54,15 @@ final class Mqtt5Link implements Link {
     public CompletableFuture<Void> subscribe(String filter, int qos, boolean manualAck, Receiver receiver) {
         return mqtt.subscribeWith().topicFilter(filter).qos(MqttQos.fromCode(qos))
                 .callback(p -> receiver.received(message(p), manualAck ? p::acknowledge : NOTHING))
-                .manualAcknowledgement(manualAck).send().handle((ack, error) -> {
-                    // The client completes exceptionally for a SUBACK with only error codes: the SUBACK is in
-                    // the exception, and the refusal is the broker's answer, not a lost connection.
-                    Throwable cause = error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error;
-                    if (cause instanceof Mqtt5SubAckException refused) {
-                        ack = refused.getMqttMessage();
-                    } else if (error != null) {
-                        throw error instanceof CompletionException c ? c : new CompletionException(error);
-                    }
+                .manualAcknowledgement(manualAck).send().thenApply(ack -> {
                     Mqtt5SubAckReasonCode code = ack.getReasonCodes().get(0);
                     if (code.isError()) {
-                        throw new CompletionException(refusal(filter, code, ack.getReasonString().orElse(null)));
+                        throw new CompletionException(new RpcException(String.format(
+                                "the broker refused the subscription to %s: 0x%02X %s%s", filter, code.getCode(),
+                                code.name(), ack.getReasonString().map(r -> " (" + r + ")").orElse(""))));
                     }
                     return null;
                 });
-    }
-
-    private static RpcException refusal(String filter, Mqtt5SubAckReasonCode code, Object reason) {
-        return new RpcException(String.format("the broker refused the subscription to %s: 0x%02X %s%s", filter,
-                code.getCode(), code.name(), reason == null ? "" : " (" + reason + ")"));
     }
 
     @Override
