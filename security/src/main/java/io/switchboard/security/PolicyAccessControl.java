@@ -108,7 +108,7 @@ public final class PolicyAccessControl implements AccessControl {
                 }
             }
             LOG.info("Security policy {} changed: reloading", file);
-            reload();
+            reload(text);
         } catch (IOException e) {
             LOG.warn("Security policy {} cannot be read ({}); the policy in force stays", file, e.toString());
         } catch (RuntimeException e) {
@@ -117,11 +117,20 @@ public final class PolicyAccessControl implements AccessControl {
     }
 
     @Override
-    public synchronized ReloadResult reload() {
-        byte[] text;
+    public ReloadResult reload() {
+        try {
+            return reload(read(file));
+        } catch (ConfigException e) {
+            String message = "policy not reloaded, the one in force stays: " + e.getMessage();
+            LOG.error("Security {}", message);
+            return new ReloadResult(false, message);
+        }
+    }
+
+    /** Puts the policy of {@code text} (the file's content, read once) in force, when it is valid. */
+    private synchronized ReloadResult reload(byte[] text) {
         Policy next;
         try {
-            text = read(file);
             next = PolicyLoader.parse(new String(text, java.nio.charset.StandardCharsets.UTF_8), file.toString());
         } catch (ConfigException | IllegalArgumentException e) {
             String message = "policy not reloaded, the one in force stays: " + e.getMessage();

@@ -39,7 +39,7 @@ public final class RegistryAuthenticator implements Authenticator {
 
     /** With a fixed policy, checking passwords on the common pool (tests, embedding). */
     public RegistryAuthenticator(Policy policy) {
-        this(() -> policy, CompletableFuture.delayedExecutor(0, java.util.concurrent.TimeUnit.SECONDS));
+        this(() -> policy, java.util.concurrent.ForkJoinPool.commonPool());
     }
 
     public RegistryAuthenticator(Supplier<Policy> policy, Executor hashing) {
