@@ -15,9 +15,12 @@ import java.util.List;
  * @param rpc the broker's help with request/response
  * @param security authentication and authorization from a policy file; default none (everyone may
  *     connect and do everything)
+ * @param http the HTTP listener of metrics, health checks, the admin API and the console (module
+ *     {@code admin}); default none
  */
 public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, SessionConfig sessions,
-        Integer eventLoopThreads, SysConfig sys, StorageConfig storage, RpcConfig rpc, SecurityConfig security) {
+        Integer eventLoopThreads, SysConfig sys, StorageConfig storage, RpcConfig rpc, SecurityConfig security,
+        HttpConfig http) {
 
     public BrokerConfig {
         listeners = listeners == null || listeners.isEmpty() ? List.of(ListenerConfig.defaults())
@@ -28,6 +31,7 @@ public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, Sess
         storage = storage == null ? StorageConfig.defaults() : storage;
         rpc = rpc == null ? RpcConfig.defaults() : rpc;
         security = security == null ? SecurityConfig.defaults() : security;
+        http = http == null ? HttpConfig.off() : http;
         eventLoopThreads = Check.range("eventLoopThreads", eventLoopThreads, 0, 0, 1024);
         long names = listeners.stream().map(ListenerConfig::name).distinct().count();
         if (names != listeners.size()) {
@@ -54,6 +58,12 @@ public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, Sess
         this(listeners, mqtt, sessions, eventLoopThreads, sys, storage, null);
     }
 
+    /** Without an {@code http} section: no HTTP listener. */
+    public BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, SessionConfig sessions,
+            Integer eventLoopThreads, SysConfig sys, StorageConfig storage, RpcConfig rpc, SecurityConfig security) {
+        this(listeners, mqtt, sessions, eventLoopThreads, sys, storage, rpc, security, null);
+    }
+
     /** Without a {@code security} section: no policy. */
     public BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, SessionConfig sessions,
             Integer eventLoopThreads, SysConfig sys, StorageConfig storage, RpcConfig rpc) {
@@ -61,7 +71,7 @@ public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, Sess
     }
 
     public static BrokerConfig defaults() {
-        return new BrokerConfig(null, null, null, null, null, null, null, null);
+        return new BrokerConfig(null, null, null, null, null, null, null, null, null);
     }
 
     /** A copy whose first listener binds another host and/or port (null keeps the current value). */
@@ -75,30 +85,41 @@ public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, Sess
         }
         List<ListenerConfig> all = new java.util.ArrayList<>(listeners);
         all.set(0, first);
-        return new BrokerConfig(all, mqtt, sessions, eventLoopThreads, sys, storage, rpc, security);
+        return new BrokerConfig(all, mqtt, sessions, eventLoopThreads, sys, storage, rpc, security, http);
     }
 
     public BrokerConfig withMqtt(MqttConfig m) {
-        return new BrokerConfig(listeners, m, sessions, eventLoopThreads, sys, storage, rpc, security);
+        return new BrokerConfig(listeners, m, sessions, eventLoopThreads, sys, storage, rpc, security, http);
     }
 
     public BrokerConfig withSessions(SessionConfig s) {
-        return new BrokerConfig(listeners, mqtt, s, eventLoopThreads, sys, storage, rpc, security);
+        return new BrokerConfig(listeners, mqtt, s, eventLoopThreads, sys, storage, rpc, security, http);
     }
 
     public BrokerConfig withSys(SysConfig s) {
-        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, s, storage, rpc, security);
+        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, s, storage, rpc, security, http);
     }
 
     public BrokerConfig withStorage(StorageConfig s) {
-        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, s, rpc, security);
+        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, s, rpc, security, http);
     }
 
     public BrokerConfig withRpc(RpcConfig r) {
-        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, storage, r, security);
+        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, storage, r, security, http);
+    }
+
+    public BrokerConfig withHttp(HttpConfig h) {
+        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, storage, rpc, security, h);
+    }
+
+    /** A copy with one more listener. */
+    public BrokerConfig withListener(ListenerConfig l) {
+        List<ListenerConfig> all = new java.util.ArrayList<>(listeners);
+        all.add(l);
+        return new BrokerConfig(all, mqtt, sessions, eventLoopThreads, sys, storage, rpc, security, http);
     }
 
     public BrokerConfig withSecurity(SecurityConfig s) {
-        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, storage, rpc, s);
+        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, storage, rpc, s, http);
     }
 }
