@@ -1,0 +1,168 @@
+package io.switchboard.admin.console;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperty;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PayloadFormatIndicator;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
+import io.switchboard.testkit.EmbeddedBroker;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The MQTT test client in a real Chromium: the page connects to the broker's WebSocket listener with
+ * the credential the console is given, subscribes and publishes with MQTT.js, and a HiveMQ MQTT client
+ * on the TCP listener is the other side.
+ */
+class TestClientConsoleTest {
+    @RegisterExtension
+    static EmbeddedBroker broker = EmbeddedBroker.fromYaml("""
+            listeners:
+              - {name: default, port: 0}
+              - {name: ws, type: ws, port: 0}
+            """);
+
+    @RegisterExtension
+    static ConsoleBrowser browser = new ConsoleBrowser();
+
+    static ConsoleSite site;
+    Mqtt5BlockingClient device;
+    TestClientPage page;
+
+    @BeforeAll
+    static void console() {
+        site = ConsoleSite.start(broker);
+    }
+
+    @AfterAll
+    static void closeConsole() {
+        site.close();
+    }
+
+    @BeforeEach
+    void connect() {
+        device = Mqtt5Client.builder().identifier("console-test-device").serverHost(broker.host())
+                .serverPort(broker.port()).buildBlocking();
+        device.connect();
+        page = new TestClientPage(browser).open(site.console("#/test-client"));
+    }
+
+    @AfterEach
+    void disconnect() {
+        device.disconnect();
+    }
+
+    @Test
+    @DisplayName("A message published from the page with user properties reaches a real client with them, and the"
+            + " page's own subscription logs it with its user properties, escaped")
+    void publishWithUserProperties() throws Exception {
+        String hostile = "<img src=x onerror=\"document.title='owned'\">";
+        try (Mqtt5BlockingClient.Mqtt5Publishes received = device.publishes(MqttGlobalPublishFilter.SUBSCRIBED)) {
+            device.subscribeWith().topicFilter("console/up/#").qos(MqttQos.AT_LEAST_ONCE).send();
+            page.subscribe("console/up/#");
+
+            page.publish("console/up/hello", 1, "{\"greeting\": \"hello\"}", "json",
+                    List.of(new String[] {"region", "eu"}, new String[] {"region", "us"}, new String[] {"html", hostile}));
+
+            Optional<Mqtt5Publish> got = received.receive(20, TimeUnit.SECONDS);
+            assertThat(got).isPresent();
+            assertThat(new String(got.get().getPayloadAsBytes(), UTF_8)).isEqualTo("{\"greeting\": \"hello\"}");
+            assertThat(got.get().getQos()).isEqualTo(MqttQos.AT_LEAST_ONCE);
+            assertThat(got.get().getUserProperties().asList()).extracting(p -> p.getName() + "=" + p.getValue())
+                    .containsExactly("region=eu", "region=us", "html=" + hostile);
+        }
+
+        WebElement entry = page.awaitMessage("console/up/hello", "greeting");
+        assertThat(entry.findElements(By.cssSelector("[data-role='user-property']"))).extracting(WebElement::getText)
+                .containsExactly("region=eu", "region=us", "html=" + hostile);
+        assertThat(entry.findElements(By.tagName("img"))).as("attacker-controlled text stays text").isEmpty();
+        assertThat(browser.driver().getTitle()).doesNotContain("owned");
+        assertThat(browser.find("[data-role='publish-result']").getText()).startsWith("PUBACK 0x00 Success");
+    }
+
+    @Test
+    @DisplayName("A binary payload is shown as hex, in the log and in the payload viewer")
+    void binaryPayloadAsHex() {
+        page.subscribe("console/bin/#");
+        device.publishWith().topic("console/bin/frame").qos(MqttQos.AT_LEAST_ONCE)
+                .payload(new byte[] {0x00, (byte) 0xff, 0x10, (byte) 0x80, 0x7f, 0x01}).send();
+
+        WebElement entry = page.awaitMessage("console/bin/frame", "00 ff 10 80 7f 01");
+        assertThat(entry.findElement(By.cssSelector("[data-role='preview']")).getAttribute("data-format")).isEqualTo("hex");
+        entry.findElement(By.cssSelector(".head")).click();
+        WebElement viewer = browser.find(entry, ".viewer");
+        assertThat(viewer.getAttribute("data-format")).isEqualTo("hex");
+        assertThat(viewer.findElement(By.cssSelector("[data-role='payload']")).getText())
+                .startsWith("00000000  00 ff 10 80 7f 01");
+        viewer.findElement(By.cssSelector("[data-format='base64']")).click();
+        assertThat(browser.find(entry, ".viewer[data-format='base64'] [data-role='payload']").getText()).isEqualTo("AP8QgH8B");
+    }
+
+    @Test
+    @DisplayName("Every MQTT 5 property of a received message is shown: user properties, response topic,"
+            + " correlation data, content type, payload format, message expiry, QoS; JSON shown pretty")
+    void everyProperty() {
+        page.subscribe("console/props/#");
+        device.publishWith().topic("console/props/door-7").qos(MqttQos.AT_LEAST_ONCE)
+                .payload("{\"open\":true,\"battery\":87}".getBytes(UTF_8))
+                .contentType("application/json").payloadFormatIndicator(Mqtt5PayloadFormatIndicator.UTF_8)
+                .responseTopic("console/replies/door-7").correlationData("corr-42".getBytes(UTF_8))
+                .messageExpiryInterval(3600)
+                .userProperties().add(Mqtt5UserProperty.of("who", "alice")).applyUserProperties()
+                .send();
+
+        WebElement entry = page.awaitMessage("console/props/door-7", "battery");
+        assertThat(entry.findElement(By.cssSelector("[data-role='user-property']")).getText()).isEqualTo("who=alice");
+        assertThat(entry.findElement(By.cssSelector("[data-role='response-topic']")).getText())
+                .contains("console/replies/door-7");
+        assertThat(entry.findElement(By.cssSelector("[data-role='correlation-data']")).getText()).contains("\"corr-42\"");
+        assertThat(entry.findElement(By.cssSelector("[data-role='qos']")).getText()).isEqualTo("QoS 1");
+
+        entry.findElement(By.cssSelector(".head")).click();
+        WebElement details = browser.find(entry, ".details");
+        String kv = details.findElement(By.cssSelector("dl.kv")).getText();
+        assertThat(kv).contains("Content type\napplication/json", "Payload format\n1 (UTF-8 text)",
+                "Response topic\nconsole/replies/door-7", "Correlation data\n\"corr-42\"", "User property who\nalice");
+        assertThat(kv).containsPattern("Message expiry\\n(3600|359\\d) s");
+        assertThat(details.findElement(By.cssSelector(".viewer")).getAttribute("data-format")).isEqualTo("json");
+        assertThat(details.findElement(By.cssSelector("[data-role='payload']")).getText())
+                .isEqualTo("{\n  \"open\": true,\n  \"battery\": 87\n}");
+    }
+
+    @Test
+    @DisplayName("Subscription options reach the broker: Retain As Published and a Subscription Identifier on a"
+            + " retained message, No Local hiding the page's own message")
+    void subscriptionOptions() {
+        device.publishWith().topic("console/opts/state").qos(MqttQos.AT_LEAST_ONCE).retain(true)
+                .payload("retained state".getBytes(UTF_8)).send();
+        page.subscribe("console/opts/#", false, true, 0, 42);
+        WebElement retained = page.awaitMessage("console/opts/state", "retained state");
+        assertThat(retained.findElement(By.cssSelector("[data-role='retain']")).getText()).isEqualTo("retained");
+        assertThat(retained.findElement(By.cssSelector("[data-role='subscription-ids']")).getText()).isEqualTo("sub id 42");
+
+        page.subscribe("console/nl/#", true, false, 0, null);
+        page.publish("console/nl/x", 1, "mine", "text", List.of());
+        device.publishWith().topic("console/nl/x").qos(MqttQos.AT_LEAST_ONCE).payload("theirs".getBytes(UTF_8)).send();
+        page.awaitMessage("console/nl/x", "theirs");
+        assertThat(page.messages()).extracting(e -> e.findElement(By.cssSelector("[data-role='preview']")).getText())
+                .containsExactly("theirs");
+
+        // Clean up the retained message for the other tests.
+        device.publishWith().topic("console/opts/state").qos(MqttQos.AT_LEAST_ONCE).retain(true).send();
+    }
+}
