@@ -104,8 +104,12 @@ public final class ConsoleBrowser implements BeforeAllCallback, AfterAllCallback
         return driver;
     }
 
-    /** Opens a URL and waits until the console's shell is there. */
+    /**
+     * Loads a URL afresh (from about:blank, so that a URL that differs only in its hash loads the page
+     * again rather than moving within it) and waits until the console's shell is there.
+     */
     public void open(String url) {
+        driver.get("about:blank");
         driver.get(url);
         await(d -> d.findElement(By.id("main")));
     }
@@ -166,16 +170,29 @@ public final class ConsoleBrowser implements BeforeAllCallback, AfterAllCallback
         return ((JavascriptExecutor) driver).executeScript(js, args);
     }
 
-    /** Takes a screenshot of the window into target/console-screenshots/{name}.png. */
+    /**
+     * Takes a screenshot of the whole page (the window made as tall as the page, up to 2,400 pixels,
+     * then put back) into target/console-screenshots/{name}.png.
+     */
     public Path screenshot(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
-            // Screenshots show the page at rest: no focus ring, no caret, no hover.
-            script("document.activeElement && document.activeElement.blur && document.activeElement.blur()");
-            File f = driver.getScreenshotAs(OutputType.FILE);
-            Path target = SCREENSHOTS.resolve(name + ".png");
-            Files.copy(f.toPath(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            return target;
+            // Screenshots show the page at rest: no focus ring, no caret, no hover, from the top.
+            script("document.activeElement && document.activeElement.blur && document.activeElement.blur();"
+                    + " window.scrollTo(0, 0)");
+            long chrome = ((Number) script("return window.outerHeight - window.innerHeight")).longValue();
+            long page = ((Number) script("return document.documentElement.scrollHeight")).longValue();
+            int height = (int) Math.min(2400, Math.max(HEIGHT, page + chrome));
+            driver.manage().window().setSize(new Dimension(WIDTH, height));
+            try {
+                await(d -> ((Number) script("return window.innerHeight")).longValue() >= height - chrome);
+                File f = driver.getScreenshotAs(OutputType.FILE);
+                Path target = SCREENSHOTS.resolve(name + ".png");
+                Files.copy(f.toPath(), target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                return target;
+            } finally {
+                driver.manage().window().setSize(new Dimension(WIDTH, HEIGHT));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

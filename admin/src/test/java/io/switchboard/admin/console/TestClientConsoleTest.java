@@ -12,6 +12,7 @@ import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PayloadFormatIndicator;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.switchboard.testkit.EmbeddedBroker;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -77,7 +78,7 @@ class TestClientConsoleTest {
             page.subscribe("console/up/#");
 
             page.publish("console/up/hello", 1, "{\"greeting\": \"hello\"}", "json",
-                    List.of(new String[] {"region", "eu"}, new String[] {"region", "us"}, new String[] {"html", hostile}));
+                    List.of(Map.entry("region", "eu"), Map.entry("region", "us"), Map.entry("html", hostile)));
 
             Optional<Mqtt5Publish> got = received.receive(20, TimeUnit.SECONDS);
             assertThat(got).isPresent();
@@ -142,6 +143,35 @@ class TestClientConsoleTest {
         assertThat(details.findElement(By.cssSelector(".viewer")).getAttribute("data-format")).isEqualTo("json");
         assertThat(details.findElement(By.cssSelector("[data-role='payload']")).getText())
                 .isEqualTo("{\n  \"open\": true,\n  \"battery\": 87\n}");
+    }
+
+    @Test
+    @DisplayName("Screenshot: the test client with two subscriptions and messages of every kind, one opened")
+    void screenshot() {
+        page.subscribe("devices/+/telemetry", false, false, 0, 7);
+        page.subscribe("devices/door-7/#");
+        device.publishWith().topic("devices/door-7/telemetry").qos(MqttQos.AT_LEAST_ONCE)
+                .payload("{\"temperature\":21.5,\"humidity\":40,\"door\":\"closed\"}".getBytes(UTF_8))
+                .contentType("application/json").payloadFormatIndicator(Mqtt5PayloadFormatIndicator.UTF_8)
+                .messageExpiryInterval(600)
+                .userProperties().add("site", "berlin-3").add("firmware", "2.4.1").applyUserProperties().send();
+        device.publishWith().topic("devices/door-7/frame").qos(MqttQos.AT_MOST_ONCE)
+                .payload(new byte[] {0x02, 0x11, (byte) 0xa0, 0x00, 0x3c, (byte) 0xff, 0x7e, 0x10, 0x42, 0x00}).send();
+        device.publishWith().topic("devices/door-7/unlock").qos(MqttQos.AT_LEAST_ONCE)
+                .payload("{\"user\":\"alice\"}".getBytes(UTF_8)).responseTopic("$reply/backend-1/42")
+                .correlationData(new byte[] {0x1f, 0x2e, 0x3d, 0x4c}).send();
+        page.publish("devices/door-7/log", 1, "door opened by alice at the front desk", "text",
+                List.of(Map.entry("source", "console")));
+        page.awaitMessage("devices/door-7/log", "door opened");
+        page.show("devices/+/telemetry");
+        WebElement telemetry = page.awaitMessage("devices/door-7/telemetry", "temperature");
+        page.show("devices/door-7/#");
+        page.awaitMessage("devices/door-7/unlock", "alice");
+        page.messages().stream().filter(e -> "devices/door-7/telemetry".equals(e.getAttribute("data-topic")))
+                .findFirst().orElseThrow().findElement(By.cssSelector(".head")).click();
+        browser.find("[data-role='log'] .details .viewer[data-format='json']");
+        assertThat(telemetry).isNotNull();
+        browser.screenshot("test-client");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.switchboard.admin.console;
 
 import java.util.List;
+import java.util.Map;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -75,7 +76,7 @@ final class TestClientPage {
     }
 
     /** Fills the publish form: topic, QoS, payload in a format, user properties; then publishes. */
-    void publish(String topic, int qos, String payload, String format, List<String[]> userProperties) {
+    void publish(String topic, int qos, String payload, String format, List<Map.Entry<String, String>> userProperties) {
         browser.type("[data-role='pub-topic']", topic);
         browser.choose("[data-role='pub-qos']", Integer.toString(qos));
         browser.choose("[data-role='pub-payload-format']", format);
@@ -83,12 +84,12 @@ final class TestClientPage {
         for (WebElement remove : browser.all("[data-role='pub-user-properties'] .pair button")) {
             remove.click();
         }
-        for (String[] p : userProperties) {
+        for (Map.Entry<String, String> p : userProperties) {
             browser.click("[data-role='pub-user-properties'] + [data-role='add-user-property']");
             List<WebElement> names = browser.all("[data-role='pub-user-properties'] [data-role='up-name']");
             List<WebElement> values = browser.all("[data-role='pub-user-properties'] [data-role='up-value']");
-            names.get(names.size() - 1).sendKeys(p[0]);
-            values.get(values.size() - 1).sendKeys(p[1]);
+            names.get(names.size() - 1).sendKeys(p.getKey());
+            values.get(values.size() - 1).sendKeys(p.getValue());
         }
         String before = browser.textOf("[data-role='publish-result']").orElse("");
         browser.click("[data-role='publish']");

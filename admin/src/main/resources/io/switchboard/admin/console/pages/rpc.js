@@ -25,7 +25,7 @@ let redraw = null;
 
 const OUTCOMES = {
   waiting: ['waiting', 'badge'],
-  ok: ['reply', 'badge ok'],
+  ok: ['ok', 'badge ok'],
   reply: ['reply', 'badge ok'],
   error: ['responder error', 'badge bad'],
   'no-responders': ['no responder', 'badge bad'],
@@ -261,7 +261,7 @@ export function render(main) {
       call.text ? h('p', {class: call.state === 'ok' || call.state === 'reply' ? 'outcome-ok' : 'outcome-bad', 'data-role': 'outcome-text'}, call.text) : null,
       h('h3', null, 'Request'),
       dl([
-        ['Sent', `${dateTime(call.startedAt)} (${clock(call.startedAt)})`],
+        ['Sent', `${call.startedAt.toLocaleDateString()} ${clock(call.startedAt)}`],
         ['QoS', String(call.qos) + (call.ack !== null ? `, PUBACK ${reason(call.ack)}` : '')],
         ['Response topic', call.responseTopic],
         ['Correlation data', inlineBytes(call.correlation)],

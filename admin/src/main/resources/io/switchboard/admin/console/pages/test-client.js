@@ -151,7 +151,7 @@ export function render(main) {
     }
     replace(logHead, h('h2', null, 'Messages of ', h('span', {class: 'mono', 'data-role': 'log-filter'}, s.filter)),
       s.error ? h('span', {class: 'warn'}, s.error) : null,
-      h('span', {class: 'muted'}, `newest first, the last ${LOG_SIZE} kept`),
+      h('span', {class: 'muted', title: `the last ${LOG_SIZE} messages are kept`}, 'newest first'),
       h('span', {class: 'actions'}, h('button', {type: 'button', 'data-role': 'clear-log', onclick: () => {
         s.messages.length = 0;
         drawLog();
@@ -293,12 +293,11 @@ export function render(main) {
   replace(main,
     h('div', {class: 'page-head'}, h('h1', null, 'MQTT test client'),
       h('span', {class: 'muted'}, 'MQTT 5 over the broker\'s WebSocket, with a short-lived credential that has your MQTT rights.')),
-    h('div', {class: 'workbench'},
+    h('div', {class: 'workbench three'},
       h('div', null, connBox,
         h('section', {class: 'card'}, h('h2', null, 'Subscribe'), subForm, subList)),
-      h('div', null,
-        h('details', {class: 'card', open: true}, h('summary', null, h('b', null, 'Publish')), pubForm),
-        h('section', {class: 'card'}, logHead, log))));
+      h('section', {class: 'card log-card'}, logHead, log),
+      h('section', {class: 'card publish-card'}, h('h2', null, 'Publish'), pubForm)));
 
   onLogged = (s, m) => {
     if (s.key === selectedKey) {
