@@ -6,6 +6,7 @@ import io.switchboard.broker.auth.Authenticator;
 import io.switchboard.broker.auth.Authorizer;
 import io.switchboard.broker.auth.BrokerAccess;
 import io.switchboard.broker.auth.DenialAudit;
+import io.switchboard.broker.auth.IssuedCredentials;
 import io.switchboard.broker.config.ConfigException;
 import io.switchboard.broker.config.SecurityConfig;
 import io.switchboard.broker.config.BrokerConfig;
@@ -32,6 +33,8 @@ import io.switchboard.broker.sys.SysPublisher;
 import io.switchboard.broker.transport.MqttServer;
 import io.switchboard.broker.transport.TlsReload;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -65,6 +68,13 @@ public final class Broker implements AutoCloseable, BrokerAccess {
     private final SysPublisher sys;
     /** The policy in force, when one was configured or given; null otherwise. */
     private final AccessControl accessControl;
+    /** Credentials the broker issues itself (the console's browser client). */
+    private final IssuedCredentials issued;
+    /** The authenticator in force: the configured one, letting issued credentials in too. */
+    private final Authenticator authenticator;
+    private final Instant startedAt;
+    /** The HTTP listener (module admin) when configured; null otherwise. */
+    private HttpListener http;
     private volatile boolean closed;
 
     private Broker(Builder b) {
@@ -72,6 +82,9 @@ public final class Broker implements AutoCloseable, BrokerAccess {
         this.storage = b.storage;
         this.clock = b.clock;
         this.accessControl = b.accessControl;
+        this.startedAt = clock.instant();
+        this.issued = new IssuedCredentials(clock);
+        this.authenticator = issued.guarding(b.authenticator);
         DenialAudit audit = new DenialAudit(b.authorizer, metrics, clock, config.security().auditLinesPerMinute());
         this.router = new Router(subscriptions, retained, this::subscriber,
                 SharedSubscriptionStrategy.fromConfigName(config.mqtt().sharedSubscriptionStrategy()), storage);
@@ -80,7 +93,7 @@ public final class Broker implements AutoCloseable, BrokerAccess {
                 audit, metrics, clock, help);
         ClientEvents events = config.sys().events() ? new ClientEventPublisher(router) : ClientEvents.NONE;
         MqttProtocol protocol = new MqttProtocol(config, metrics, clock, sessions, router, retained, storage,
-                b.authenticator, b.authorizer, audit, events, help);
+                authenticator, b.authorizer, audit, events, help);
         this.server = new MqttServer(config, protocol, metrics, clock);
         this.sys = new SysPublisher(config.sys().interval(), metrics, sessions, subscriptions, retained,
                 router, clock, version());
@@ -209,6 +222,94 @@ public final class Broker implements AutoCloseable, BrokerAccess {
         return router;
     }
 
+    /** Its clock: wall-clock time of expiries, events and the admin API's sessions. */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** When it started (its clock). */
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    /** The authenticator in force (the configured one, letting the broker's issued credentials in too). */
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    /** What keeps the broker from serving: listeners not bound, storage not open. */
+    public record Readiness(List<String> problems) {
+        public Readiness {
+            problems = List.copyOf(problems);
+        }
+
+        public boolean ready() {
+            return problems.isEmpty();
+        }
+    }
+
+    /** Ready when every MQTT listener is bound and the storage is open (the readiness check). Any thread. */
+    public Readiness readiness() {
+        List<String> problems = new ArrayList<>();
+        if (closed) {
+            problems.add("the broker is stopping");
+        }
+        for (String l : server.listenersDown()) {
+            problems.add("listener '" + l + "' is not accepting connections");
+        }
+        if (!storage.open()) {
+            problems.add("the storage is not open");
+        }
+        return new Readiness(problems);
+    }
+
+    /**
+     * Issues a short-lived MQTT credential under {@code authenticationName} (a new client id starting
+     * with {@code clientIdPrefix}), with that name's rights: the web console's browser client.
+     *
+     * @throws IllegalArgumentException when the authenticator in force does not let that name in
+     */
+    public IssuedCredentials.Credential issueCredential(String authenticationName, String clientIdPrefix,
+            Duration ttl) {
+        if (authenticator.identityOf(authenticationName).isEmpty()) {
+            throw new IllegalArgumentException("'" + authenticationName + "' is not a client the security policy"
+                    + " lets in: register it (docs/security.md) to give it MQTT rights");
+        }
+        return issued.issue(authenticationName, clientIdPrefix, ttl);
+    }
+
+    /**
+     * Publishes a message as the broker (the admin API): routed as a client's PUBLISH would be, no
+     * authorization. Completes with the number of deliveries once what it stored (a retained
+     * message, stored deliveries) is durable as the storage promises.
+     */
+    public CompletableFuture<Integer> publish(Message m) {
+        StorageBatch batch = storage.batch();
+        int n = router.publish(m, null, batch, Runnable::run);
+        return batch.commit(Runnable::run).toCompletableFuture().thenApply(v -> n);
+    }
+
+    /** Deletes the retained message of {@code topic}; false when there was none. Durable when complete. */
+    public CompletableFuture<Boolean> deleteRetained(String topic) {
+        if (retained.get(topic) == null) {
+            return CompletableFuture.completedFuture(false);
+        }
+        retained.remove(topic);
+        StorageBatch batch = storage.batch();
+        if (storage.durable()) {
+            batch.deleteRetained(topic);
+        }
+        return batch.commit(Runnable::run).toCompletableFuture().thenApply(v -> true);
+    }
+
+    /** The HTTP listener's port; fails when there is none. */
+    public int httpPort() {
+        if (http == null) {
+            throw new IllegalStateException("no HTTP listener: the configuration's http section is absent or off");
+        }
+        return http.port();
+    }
+
     /** The $SYS statistics publisher (its {@code snapshot()} is what it publishes). */
     public SysPublisher sys() {
         return sys;
@@ -256,6 +357,9 @@ public final class Broker implements AutoCloseable, BrokerAccess {
             return;
         }
         closed = true;
+        if (http != null) {
+            http.close();
+        }
         LOG.info("Stopping: disconnecting clients");
         if (accessControl != null) {
             accessControl.close();
@@ -353,7 +457,24 @@ public final class Broker implements AutoCloseable, BrokerAccess {
             if (broker.accessControl != null) {
                 broker.accessControl.started(broker);
             }
+            if (broker.config.http().enabled()) {
+                try {
+                    broker.http = loadHttp().start(broker);
+                } catch (RuntimeException e) {
+                    broker.close();
+                    throw e;
+                }
+            }
             return broker;
+        }
+
+        /** The HTTP listener's provider on the class path. */
+        private static HttpListener.Provider loadHttp() {
+            for (HttpListener.Provider p : ServiceLoader.load(HttpListener.Provider.class)) {
+                return p;
+            }
+            throw new ConfigException("the http section needs the switchboard-admin module on the class path"
+                    + " (the switchboard command line has it)");
         }
 
         /** The access control of {@code security.policy}, from the provider on the class path. */

@@ -4,6 +4,8 @@ import io.switchboard.broker.Broker;
 import io.switchboard.broker.config.BrokerConfig;
 import io.switchboard.broker.config.ConfigException;
 import io.switchboard.broker.config.ConfigLoader;
+import io.switchboard.broker.config.HttpConfig;
+import io.switchboard.broker.config.ListenerConfig;
 import io.switchboard.broker.storage.StorageOpenException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Option;
 /** {@code switchboard broker}: runs the broker until interrupted (Ctrl-C or SIGTERM). */
 @Command(name = "broker", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {"Runs the MQTT broker until stopped with Ctrl-C or SIGTERM; SIGHUP reloads the security policy and TLS files.",
-            "Without --config it listens on 127.0.0.1:1883 with embedded defaults."})
+            "Without --config it runs on embedded defaults: MQTT on 127.0.0.1:1883, MQTT over WebSocket on"
+                + " 127.0.0.1:8083/mqtt, and the HTTP listener (console, metrics, admin API) on 127.0.0.1:18080."})
 public final class BrokerCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
@@ -31,13 +34,41 @@ public final class BrokerCommand implements Callable<Integer> {
             description = "TCP port of the default listener (default 1883; 0 picks a free port).")
     Integer port;
 
+    @Option(names = "--ws-port", paramLabel = "PORT",
+            description = "Port of the WebSocket listener of the embedded defaults (default 8083; 0 picks a free port).")
+    Integer wsPort;
+
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Port of the HTTP listener (default 18080; 0 picks a free port).")
+    Integer httpPort;
+
+    @Option(names = "--no-http", description = "No HTTP listener (no console, metrics or admin API).")
+    boolean noHttp;
+
+    /** What runs without --config: MQTT over TCP and WebSocket, and the HTTP listener, on 127.0.0.1. */
+    static BrokerConfig embeddedDefaults(String host, Integer wsPort) {
+        return BrokerConfig.defaults()
+                .withListener(new ListenerConfig("ws", "ws", host, wsPort == null ? 8083 : wsPort, null, null, null,
+                        null, null))
+                .withHttp(HttpConfig.local());
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         Logger log = LoggerFactory.getLogger("switchboard");
         BrokerConfig cfg;
         try {
-            cfg = config == null ? BrokerConfig.defaults() : ConfigLoader.load(config);
+            cfg = config == null ? embeddedDefaults(host, wsPort) : ConfigLoader.load(config);
             cfg = cfg.withDefaultListener(host, port);
+            if (noHttp) {
+                cfg = cfg.withHttp(HttpConfig.off());
+            } else if (httpPort != null) {
+                if (!cfg.http().enabled()) {
+                    throw new ConfigException("--http-port: the configuration has no http section (add one, or"
+                            + " leave --http-port out)");
+                }
+                cfg = cfg.withHttp(cfg.http().withPort(httpPort));
+            }
         } catch (ConfigException e) {
             System.err.println("switchboard: configuration error: " + e.getMessage());
             return 2;

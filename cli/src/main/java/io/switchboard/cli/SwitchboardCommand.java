@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 /** The {@code switchboard} command: subcommands for the broker and for request/response. */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Switchboard: an MQTT 5 broker and request/response toolkit.",
-        subcommands = {BrokerCommand.class, RpcCommand.class, PasswdCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BrokerCommand.class, RpcCommand.class, PasswdCommand.class, TokenCommand.class,
+            CommandLine.HelpCommand.class})
 public final class SwitchboardCommand implements Runnable {
 
     @CommandLine.Spec

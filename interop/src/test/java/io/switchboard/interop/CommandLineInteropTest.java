@@ -42,7 +42,7 @@ class CommandLineInteropTest {
 
     @Test
     void acknowledgedMessageSurvivesKillMinus9() throws Exception {
-        Process broker = start("--port", "0");
+        Process broker = start("--port", "0", "--ws-port", "0", "--http-port", "0");
         List<String> log = new CopyOnWriteArrayList<>();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
@@ -68,7 +68,7 @@ class CommandLineInteropTest {
             broker.destroyForcibly(); // SIGKILL: no clean stop
             assertThat(broker.waitFor(20, TimeUnit.SECONDS)).isTrue();
             log.clear();
-            broker = start("--port", "0");
+            broker = start("--port", "0", "--ws-port", "0", "--http-port", "0");
             out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
             port = readPort(out, log);
             try (RawClient sub = RawClient.connect(port, persistent)) {
@@ -83,7 +83,7 @@ class CommandLineInteropTest {
 
     @Test
     void willOfAClientConnectedWhenTheBrokerWasKilledIsPublishedAfterTheRestart() throws Exception {
-        Process broker = start("--port", "0");
+        Process broker = start("--port", "0", "--ws-port", "0", "--http-port", "0");
         List<String> log = new CopyOnWriteArrayList<>();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
@@ -111,7 +111,7 @@ class CommandLineInteropTest {
             assertThat(broker.waitFor(20, TimeUnit.SECONDS)).isTrue();
             device.close();
             log.clear();
-            broker = start("--port", "0");
+            broker = start("--port", "0", "--ws-port", "0", "--http-port", "0");
             out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
             port = readPort(out, log);
             try (RawClient w = RawClient.connect(port, watcher)) {
@@ -127,7 +127,7 @@ class CommandLineInteropTest {
 
     @Test
     void sigtermDisconnectsClientsWith0x8bAndExits() throws Exception {
-        Process broker = start("--port", "0");
+        Process broker = start("--port", "0", "--ws-port", "0", "--http-port", "0");
         List<String> log = new CopyOnWriteArrayList<>();
         BufferedReader out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
         try {

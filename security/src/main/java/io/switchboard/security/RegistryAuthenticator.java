@@ -8,6 +8,7 @@ import io.switchboard.codec.ReasonCode;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -130,6 +131,14 @@ public final class RegistryAuthenticator implements Authenticator {
             return refuse("the password of client '" + name + "' changed");
         }
         return new AuthOutcome.Success(name, client.attributes(), null);
+    }
+
+    /** A registered, enabled client of the policy in force: its name and attributes. */
+    @Override
+    public Optional<AuthOutcome.Success> identityOf(String authenticationName) {
+        Policy.Client client = policy.get().client(authenticationName).orElse(null);
+        return registered(client, authenticationName) != null ? Optional.empty()
+                : Optional.of(new AuthOutcome.Success(authenticationName, client.attributes(), null));
     }
 
     /** The policy {@code before} a reload, while connected clients are rechecked; null after. */

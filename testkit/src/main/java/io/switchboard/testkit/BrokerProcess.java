@@ -55,7 +55,8 @@ public final class BrokerProcess implements AutoCloseable {
     /** Starts the broker with its embedded defaults on a free loopback port and waits until it is ready. */
     public static BrokerProcess start(Path jar, List<String> jvmOptions, Path log) throws IOException, InterruptedException {
         int port = freePort();
-        return start(jar, jvmOptions, List.of("--host", "127.0.0.1", "--port", Integer.toString(port)), port,
+        return start(jar, jvmOptions, List.of("--host", "127.0.0.1", "--port", Integer.toString(port), "--ws-port", "0",
+                "--no-http"), port,
                 Map.of(), log);
     }
 

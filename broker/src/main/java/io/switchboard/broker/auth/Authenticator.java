@@ -2,6 +2,8 @@ package io.switchboard.broker.auth;
 
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -37,6 +39,16 @@ public interface Authenticator {
      */
     default AuthOutcome recheck(ClientIdentity identity, List<X509Certificate> certificates) {
         return new AuthOutcome.Success(identity.authenticationName(), identity.attributes(), null);
+    }
+
+    /**
+     * The identity a client authenticated as {@code authenticationName} would have (its attributes),
+     * without its credentials: for credentials the broker issues itself under that name (the web
+     * console's browser client). Empty when the name is not one this authenticator lets in. Any
+     * thread, no blocking. Default: the name, without attributes.
+     */
+    default Optional<AuthOutcome.Success> identityOf(String authenticationName) {
+        return Optional.of(new AuthOutcome.Success(authenticationName, Map.of(), null));
     }
 
     /** Whether this authenticator handles a 5.0 Authentication Method. */

@@ -11,6 +11,7 @@ import io.switchboard.broker.delivery.CongestionListener;
 import io.switchboard.broker.delivery.Subscriber;
 import io.switchboard.broker.logging.LogText;
 import io.switchboard.broker.message.QueuedMessage;
+import io.switchboard.broker.session.ConnectionInfo;
 import io.switchboard.broker.session.Session;
 import io.switchboard.broker.session.SessionEndpoint;
 import io.switchboard.codec.MqttCodec;
@@ -624,6 +625,21 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public String clientId() {
         return params == null ? null : params.clientId();
+    }
+
+    @Override
+    public ConnectionInfo info() {
+        ClientIdentity who = identity;
+        return new ConnectionInfo(version.level(), who == null ? null : who.authenticationName(),
+                String.valueOf(remote()), transport.listener(), connectedAtMillis, params.keepAliveSeconds(),
+                params.cleanStart());
+    }
+
+    @Override
+    public void disconnect(ReasonCode reasonCode, String reason) {
+        LOG.info("Client {}: disconnected by the broker's operator with {}: {}", LogText.escape(clientId()),
+                reasonCode, LogText.escape(reason));
+        close(reasonCode, reason);
     }
 
     /**

@@ -223,6 +223,29 @@ public final class SubscriptionTree {
         }
     }
 
+    /**
+     * Calls {@code each} for every subscription held, shared group members included (their filter
+     * is the shared one, {@code $share/{group}/{filter}}); lock-free, from any thread, seeing each
+     * node as it is when visited. For tools (the admin API), not for routing.
+     */
+    public void forEach(Consumer<Subscription> each) {
+        ArrayDeque<Node> nodes = new ArrayDeque<>();
+        nodes.push(root);
+        while (!nodes.isEmpty()) {
+            Node node = nodes.pop();
+            node.forEach(each);
+            ConcurrentHashMap<String, SharedGroup> groups = node.groups;
+            if (groups != null) {
+                for (SharedGroup g : groups.values()) {
+                    for (Subscription m : g.members()) {
+                        each.accept(m);
+                    }
+                }
+            }
+            node.forEachChild((level, child) -> nodes.push(child));
+        }
+    }
+
     private static void report(Node node, Consumer<Subscription> each, Consumer<SharedGroup> eachGroup) {
         node.forEach(each);
         ConcurrentHashMap<String, SharedGroup> groups = node.groups;

@@ -75,6 +75,9 @@ public final class Session implements Subscriber {
     /** Publishers waiting for this session to keep up again; guarded by {@code this}. */
     private List<Runnable> waiters;
 
+    /** The attached connection, for readers on other threads (the admin API); null when offline. */
+    private volatile SessionEndpoint published;
+
     // Confined to the session's event loop from here on.
     private SessionEndpoint connection;
     private SessionEndpoint attaching;
@@ -112,6 +115,26 @@ public final class Session implements Subscriber {
     /** The attached connection, or null. On the session's loop. */
     SessionEndpoint connection() {
         return connection;
+    }
+
+    /** The connection being attached (CONNACK not yet sent), or null. On the session's loop. */
+    SessionEndpoint attachingConnection() {
+        return attaching;
+    }
+
+    /** The attached connection, or null. Any thread. */
+    SessionEndpoint publishedConnection() {
+        return published;
+    }
+
+    /** Whether the session ended (expired, or ended with its connection). On the session's loop. */
+    boolean isEnded() {
+        return ended;
+    }
+
+    /** The authentication name it belongs to, or null. On the session's loop. */
+    String ownerName() {
+        return ownerName;
     }
 
     /** The event loop that owns this session now. Any thread. */
@@ -279,6 +302,7 @@ public final class Session implements Subscriber {
         ownerName = newcomer == null ? null : newcomer.authenticationName();
         cancel(expiryTimer);
         connection = null;
+        published = null;
         attaching = null;
         online = false;
         // The old connection's congestion goes with it: publishers waiting for it must not wait for ever.
@@ -366,6 +390,7 @@ public final class Session implements Subscriber {
         online = true;
         endpoint.attached(this, present);
         if (connection == endpoint) {
+            published = endpoint; // after CONNACK: what info() reads is set
             outbox.resume(endpoint);
             unacknowledged = outbox.unacknowledged();
         }
@@ -390,6 +415,7 @@ public final class Session implements Subscriber {
             return;
         }
         connection = null;
+        published = null;
         attaching = null;
         online = false;
         connectionCongested(false);

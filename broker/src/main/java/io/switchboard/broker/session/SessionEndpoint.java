@@ -40,6 +40,18 @@ public interface SessionEndpoint {
 
     String clientId();
 
+    /**
+     * The connection as an operator sees it (the admin API). Any thread, once the session is attached:
+     * built from what the connection set before it was attached.
+     */
+    ConnectionInfo info();
+
+    /**
+     * Closes the connection because the broker decided so (an operator): DISCONNECT with
+     * {@code reasonCode} and {@code reason} in 5.0, a close in 3.1.1; the Will is published.
+     */
+    void disconnect(ReasonCode reasonCode, String reason);
+
     /** Who the client authenticated as. */
     ClientIdentity identity();
 

@@ -46,6 +46,13 @@ public final class RetainedIndex {
         }
     }
 
+    /** The retained message of a topic, expired or not, or null. */
+    public Message get(String topic) {
+        String[] levels = topic.split("/", -1);
+        List<Node> path = TopicLevelNode.path(root, levels);
+        return path == null ? null : path.get(levels.length).message;
+    }
+
     /** Deletes the retained message of a topic, if any. */
     public void remove(String topic) {
         remove(topic, null);

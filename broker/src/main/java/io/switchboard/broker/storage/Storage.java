@@ -29,6 +29,14 @@ public interface Storage extends AutoCloseable {
     /** A new, empty batch of writes. Filled and committed by one thread. */
     StorageBatch batch();
 
+    /**
+     * Whether it takes writes now (for the readiness check): false once closed, or when it cannot
+     * write. Any thread. Default true.
+     */
+    default boolean open() {
+        return true;
+    }
+
     /** One line for the start-up log: what is stored where, and with which durability. */
     String describe();
 

@@ -206,6 +206,18 @@ public final class MqttServer {
         return result;
     }
 
+    /** The configured listeners that are not bound and accepting now (none once started, until stopped). */
+    public List<String> listenersDown() {
+        List<String> down = new ArrayList<>();
+        for (ListenerConfig l : config.listeners()) {
+            Channel ch = bound.get(l.name());
+            if (ch == null || !ch.isActive()) {
+                down.add(l.name());
+            }
+        }
+        return down;
+    }
+
     /** The port a listener is bound to. */
     public int port(String listener) {
         Channel ch = bound.get(listener);

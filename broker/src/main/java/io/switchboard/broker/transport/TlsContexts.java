@@ -36,7 +36,7 @@ import javax.net.ssl.TrustManagerFactory;
  * certificates are verified by the JDK's PKIX validation, with the revocation lists of
  * {@code tls.crl} when there are any.
  */
-final class TlsContexts {
+public final class TlsContexts {
     private static final String KEY_FORMS = "expected PEM: the private key as PKCS#8, PKCS#1 (RSA) or SEC1 (EC),"
             + " encrypted only as PKCS#8 with tls.keyPassword";
 
@@ -57,6 +57,16 @@ final class TlsContexts {
     static String engine() {
         return OpenSsl.isAvailable() ? "native " + OpenSsl.versionString() : "JDK (native engine not available: "
                 + (OpenSsl.unavailabilityCause() == null ? "unknown" : OpenSsl.unavailabilityCause().getMessage()) + ")";
+    }
+
+    /**
+     * The context of the HTTP listener's HTTPS ({@code http.tls}): its certificate and key, read now;
+     * client certificates as {@code clientAuth} says (the admin API does not use them for sign-in).
+     *
+     * @throws ConfigException naming the file and what is wrong with it
+     */
+    public static SslContext httpServer(TlsConfig tls) {
+        return build("http", tls, new TlsFiles("http", tls).read(), Instant.now()).context();
     }
 
     /**

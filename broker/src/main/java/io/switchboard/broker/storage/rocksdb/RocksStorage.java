@@ -188,6 +188,11 @@ public final class RocksStorage implements Storage {
         } + ")";
     }
 
+    @Override
+    public boolean open() {
+        return !closing && writer.isAlive();
+    }
+
     void assignId(Message m) {
         m.assignStorageId(ids::incrementAndGet);
     }
