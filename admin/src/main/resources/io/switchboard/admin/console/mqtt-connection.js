@@ -112,7 +112,10 @@ export class ConsoleMqtt extends EventTarget {
       clean: true,
       reconnectPeriod: 0,
       connectTimeout: 10000,
-      keepalive: 30,
+      keepalive: 60,
+      // MQTT.js's default timers in a browser run in a Worker made from a blob: URL, which the console's
+      // Content-Security-Policy (script-src 'self') does not allow; plain timers then.
+      timerVariant: 'native',
       resubscribe: false,
       properties: {requestResponseInformation: true, sessionExpiryInterval: 0},
     });

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
@@ -37,10 +38,14 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Manager never runs (and never reaches for the network). A fixed window size, so that screenshots
  * are alike from run to run. Every wait is on a condition, bounded by {@link #WAIT}.
  *
+ * <p>After each test the browser's console must hold no error: no uncaught exception, no refusal by
+ * the Content-Security-Policy, no failed load of the console's own files (an API answer of 4xx, which
+ * the page shows to its user, is no error here).
+ *
  * <p>When a test fails, its page is kept in {@code target/console-screenshots/failed/} as a PNG and
  * as HTML, with the browser's console log.
  */
-public final class ConsoleBrowser implements BeforeAllCallback, AfterAllCallback, TestWatcher {
+public final class ConsoleBrowser implements BeforeAllCallback, AfterAllCallback, AfterEachCallback, TestWatcher {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     /** The longest any condition is waited for; a test that needs it is failing. */
@@ -82,6 +87,23 @@ public final class ConsoleBrowser implements BeforeAllCallback, AfterAllCallback
             driver = null;
         }
     }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (driver == null || context.getExecutionException().isPresent()) {
+            return;
+        }
+        List<String> errors = errors().stream()
+                .filter(m -> !API_ANSWER.matcher(m).find())
+                .toList();
+        if (!errors.isEmpty()) {
+            throw new AssertionError("the browser's console has errors:\n" + String.join("\n", errors));
+        }
+    }
+
+    /** A 4xx answer of the admin API, which the page handles (a 401 before sign-in, a 404, a 409). */
+    private static final java.util.regex.Pattern API_ANSWER = java.util.regex.Pattern.compile(
+            "/api/v1/\\S* - Failed to load resource: the server responded with a status of 4\\d\\d");
 
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {

@@ -32,21 +32,15 @@ class RpcPanelConsoleTest {
     static final MovableClock CLOCK = new MovableClock();
 
     @RegisterExtension
-    static EmbeddedBroker broker = EmbeddedBroker.fromYaml("""
-            listeners:
-              - {name: default, port: 0}
-              - {name: ws, type: ws, port: 0}
-            """).with(b -> b.clock(CLOCK));
+    static EmbeddedBroker broker = EmbeddedBroker.fromYaml(Console.LOCAL).with(b -> b.clock(CLOCK));
 
     @RegisterExtension
     static ConsoleBrowser browser = new ConsoleBrowser();
 
-    static ConsoleSite site;
     static RpcClient responder;
 
     @BeforeAll
     static void start() {
-        site = ConsoleSite.start(broker);
         responder = RpcClient.builder().host(broker.host()).port(broker.port()).clientId("console-test-responder").connect();
         responder.serve("console/rpc/upper", request -> Response.of(request.payloadAsString().toUpperCase())
                 .withContentType("text/plain").withUserProperty("served-by", "console-test-responder"));
@@ -56,14 +50,13 @@ class RpcPanelConsoleTest {
     @AfterAll
     static void stop() {
         responder.close();
-        site.close();
     }
 
     @BeforeEach
     void open() {
-        browser.open(site.console("#/rpc"));
+        browser.open(Console.url(broker, "#/rpc"));
         browser.await(d -> browser.role("rpc-send").isEnabled());
-        assertThat(browser.role("reply-topic").getText()).matches("Replies come to \\$reply/console-\\d+-\\w+/console-rpc,.*");
+        assertThat(browser.role("reply-topic").getText()).matches("Replies come to \\$reply/console-local-[^/]+/console-rpc,.*");
     }
 
     /** Sends a request from the form; returns the panel of the call once it has an outcome other than waiting. */

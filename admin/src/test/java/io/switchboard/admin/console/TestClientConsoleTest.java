@@ -15,9 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -32,35 +30,20 @@ import org.openqa.selenium.WebElement;
  */
 class TestClientConsoleTest {
     @RegisterExtension
-    static EmbeddedBroker broker = EmbeddedBroker.fromYaml("""
-            listeners:
-              - {name: default, port: 0}
-              - {name: ws, type: ws, port: 0}
-            """);
+    static EmbeddedBroker broker = EmbeddedBroker.fromYaml(Console.LOCAL);
 
     @RegisterExtension
     static ConsoleBrowser browser = new ConsoleBrowser();
 
-    static ConsoleSite site;
     Mqtt5BlockingClient device;
     TestClientPage page;
-
-    @BeforeAll
-    static void console() {
-        site = ConsoleSite.start(broker);
-    }
-
-    @AfterAll
-    static void closeConsole() {
-        site.close();
-    }
 
     @BeforeEach
     void connect() {
         device = Mqtt5Client.builder().identifier("console-test-device").serverHost(broker.host())
                 .serverPort(broker.port()).buildBlocking();
         device.connect();
-        page = new TestClientPage(browser).open(site.console("#/test-client"));
+        page = new TestClientPage(browser).open(Console.url(broker, "#/test-client"));
     }
 
     @AfterEach

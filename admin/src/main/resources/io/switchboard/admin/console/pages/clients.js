@@ -31,7 +31,7 @@ export function render(main, route, ctx) {
     ['Client id', (c) => h('a', {href: `#/clients/${encodeURIComponent(c.clientId)}`, class: 'mono', 'data-client': c.clientId}, c.clientId)],
     ['State', (c) => h('span', {'data-role': 'state'}, h('i', {class: c.connected ? 'dot on' : 'dot'}), c.connected ? 'connected' : 'offline')],
     ['Protocol', (c) => protocolName(c.protocolVersion)],
-    ['User name', (c) => c.username ?? '–'],
+    ['User name', (c) => c.username ?? c.authenticationName ?? '–'],
     ['Remote address', (c) => c.remoteAddress ?? '–'],
     ['Listener', (c) => c.listener ?? '–'],
     ['Connected at', (c) => dateTime(c.connectedAt)],
@@ -91,7 +91,6 @@ function details(main, clientId, ctx) {
         h('section', {class: 'card'}, h('h2', null, 'Connection'), dl([
           ['State', h('span', {'data-role': 'state'}, h('i', {class: c.connected ? 'dot on' : 'dot'}), c.connected ? 'connected' : 'offline')],
           ['Protocol', protocolName(c.protocolVersion)],
-          ['User name', c.username],
           ['Authentication name', c.authenticationName],
           ['Remote address', c.remoteAddress],
           ['Listener', c.listener],
@@ -101,6 +100,7 @@ function details(main, clientId, ctx) {
         ])),
         h('section', {class: 'card'}, h('h2', null, 'Session'), dl([
           ['Persistent', yesNo(c.persistent)],
+          ['Owner', c.owner ?? null],
           ['Session expiry', c.sessionExpiryInterval === 4294967295 ? 'never'
             : c.sessionExpiryInterval === undefined ? null : duration(c.sessionExpiryInterval)],
           ['Queued', h('span', {'data-role': 'queued'}, number(c.queued))],

@@ -63,7 +63,7 @@ export function render(main) {
   const messages = lineChart('Messages per second', {windowMs: WINDOW_MS});
   const drops = lineChart('Dropped per second', {windowMs: WINDOW_MS});
   const counters = h('div', {class: 'tiles', 'data-role': 'counters'});
-  const status = h('div', {class: 'status-line'});
+  const status = h('div', {class: 'status-line', 'data-role': 'stats-status'});
   const brokerBox = h('section', {class: 'card'}, h('h2', null, 'Broker'), h('p', {class: 'muted'}, 'Loading...'));
 
   replace(main,
@@ -81,6 +81,7 @@ export function render(main) {
     ], now);
     drops.update([{name: 'dropped', color: '#cf222e', points: rate((s) => s.messages?.dropped ?? 0)}], now);
     const s = samples.length ? samples[samples.length - 1].s : null;
+    status.dataset.samples = String(samples.length);
     replace(status, lastError ? h('span', {class: 'warn'}, `Statistics: ${lastError}`)
       : s ? h('span', {class: 'muted'}, `Updated ${dateTime(s.time)}, every 2 s`) : null);
     if (!s) {
