@@ -21,6 +21,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -143,7 +144,7 @@ public final class ConsoleBrowser implements BeforeAllCallback, AfterAllCallback
 
     /** The element matching a CSS selector, once it is there. */
     public WebElement find(String css) {
-        return new WebDriverWait(driver, WAIT)
+        return waiting()
                 .withMessage(() -> "no element " + css + " on " + driver.getCurrentUrl())
                 .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(css)));
     }
@@ -158,10 +159,19 @@ public final class ConsoleBrowser implements BeforeAllCallback, AfterAllCallback
         return driver.findElements(By.cssSelector(css));
     }
 
-    /** Clicks the element once it is clickable. */
+    /**
+     * Clicks the element once it is there, shown and enabled; if the page redraws it meanwhile, the new
+     * one is clicked.
+     */
     public void click(String css) {
-        new WebDriverWait(driver, WAIT).withMessage(() -> css + " is not clickable")
-                .until(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
+        waiting().withMessage(() -> css + " is not clickable").until(d -> {
+            WebElement e = d.findElement(By.cssSelector(css));
+            if (!e.isDisplayed() || !e.isEnabled()) {
+                return false;
+            }
+            e.click();
+            return true;
+        });
     }
 
     /** Replaces the text of an input or text area. */
@@ -178,7 +188,14 @@ public final class ConsoleBrowser implements BeforeAllCallback, AfterAllCallback
 
     /** Waits until the function returns something other than null or false; returns it. */
     public <T> T await(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, WAIT).until(condition);
+        return waiting().until(condition);
+    }
+
+    /** A wait that looks again when the page redrew what it was looking at. */
+    private WebDriverWait waiting() {
+        WebDriverWait w = new WebDriverWait(driver, WAIT);
+        w.ignoring(StaleElementReferenceException.class);
+        return w;
     }
 
     /** Waits until the element matching css has text containing {@code text}; returns the element. */
