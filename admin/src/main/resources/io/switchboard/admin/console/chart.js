@@ -32,16 +32,21 @@ export function roundUp(v) {
   return 10 * p;
 }
 
+/** "-5 min", "-45 s". */
+function ago(ms) {
+  return ms >= 60000 ? `-${Math.round(ms / 60000)} min` : `-${Math.round(ms / 1000)} s`;
+}
+
 /**
- * A chart; update(series, now) redraws it. series: [{name, color, points: [[t, v], ...]}].
+ * A chart; update(series, now, windowMs) redraws it. series: [{name, color, points: [[t, v], ...]}].
  * windowMs: the time shown, ending now.
  */
-export function lineChart(title, {windowMs = 300000, unit = ''} = {}) {
+export function lineChart(title, {unit = ''} = {}) {
   const legend = h('div', {class: 'legend'});
   const plot = svg('svg', {viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none', role: 'img', 'aria-label': title});
   const root = h('figure', {class: 'chart'}, h('figcaption', null, h('span', null, title), legend), plot);
 
-  function update(series, now) {
+  function update(series, now, windowMs) {
     const max = roundUp(Math.max(0, ...series.flatMap((s) => s.points.map((p) => p[1]))));
     const x = (t) => PAD.left + ((t - (now - windowMs)) / windowMs) * (W - PAD.left - PAD.right);
     const y = (v) => H - PAD.bottom - (v / max) * (H - PAD.top - PAD.bottom);
@@ -51,7 +56,7 @@ export function lineChart(title, {windowMs = 300000, unit = ''} = {}) {
       plot.appendChild(svg('line', {x1: PAD.left, x2: W - PAD.right, y1: y(v), y2: y(v), class: 'grid'}));
       plot.appendChild(svg('text', {x: PAD.left - 4, y: y(v) + 3, 'text-anchor': 'end', class: 'tick'}, number(v)));
     }
-    plot.appendChild(svg('text', {x: PAD.left, y: H - 4, class: 'tick'}, `-${Math.round(windowMs / 60000)} min`));
+    plot.appendChild(svg('text', {x: PAD.left, y: H - 4, class: 'tick'}, ago(windowMs)));
     plot.appendChild(svg('text', {x: W - PAD.right, y: H - 4, 'text-anchor': 'end', class: 'tick'}, 'now'));
     legend.replaceChildren();
     for (const s of series) {

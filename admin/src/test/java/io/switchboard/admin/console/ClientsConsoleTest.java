@@ -114,6 +114,25 @@ class ClientsConsoleTest {
     }
 
     @Test
+    @DisplayName("A client id with markup and path characters is shown as text, and its details page finds it")
+    void hostileClientId() {
+        String id = "<img src=x onerror=\"document.title='owned'\">/a?b#c%20";
+        connect5(id, 0).subscribeWith().topicFilter("<b>bold</b>/#").qos(MqttQos.AT_LEAST_ONCE).send();
+        browser.open(Console.url(broker, "#/clients"));
+        search("<img*");
+        browser.awaitText("[data-role='page-info']", "1–1 of 1");
+        WebElement link = browser.find("[data-role='clients'] tbody a");
+        assertThat(link.getText()).isEqualTo(id);
+        assertThat(browser.all("main img")).isEmpty();
+        link.click();
+        browser.awaitText("[data-role='client-details'] [data-role='state']", "connected");
+        assertThat(browser.find("main h1").getText()).isEqualTo(id);
+        assertThat(browser.find("[data-role='client-subscriptions'] [data-role='filter']").getText()).isEqualTo("<b>bold</b>/#");
+        assertThat(browser.all("main img, main b")).isEmpty();
+        assertThat(browser.driver().getTitle()).doesNotContain("owned");
+    }
+
+    @Test
     @DisplayName("Cancelling the confirmation leaves the client connected")
     void cancelKeepsTheClient() {
         Mqtt5BlockingClient c = connect5("console-cancel", 0);

@@ -191,6 +191,13 @@ public final class ConsoleBrowser implements BeforeAllCallback, AfterAllCallback
         return waiting().until(condition);
     }
 
+    /** Waits longer than {@link #WAIT}, for what takes time by nature (statistics polled every 2 s). */
+    public <T> T await(Duration atMost, Function<WebDriver, T> condition) {
+        WebDriverWait w = new WebDriverWait(driver, atMost);
+        w.ignoring(StaleElementReferenceException.class);
+        return w.until(condition);
+    }
+
     /** A wait that looks again when the page redrew what it was looking at. */
     private WebDriverWait waiting() {
         WebDriverWait w = new WebDriverWait(driver, WAIT);

@@ -11,6 +11,10 @@ import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperty;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PayloadFormatIndicator;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.switchboard.testkit.EmbeddedBroker;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -126,6 +130,33 @@ class TestClientConsoleTest {
         assertThat(details.findElement(By.cssSelector(".viewer")).getAttribute("data-format")).isEqualTo("json");
         assertThat(details.findElement(By.cssSelector("[data-role='payload']")).getText())
                 .isEqualTo("{\n  \"open\": true,\n  \"battery\": 87\n}");
+    }
+
+    @Test
+    @DisplayName("When the broker drops the page's connection, the page connects again with a fresh credential"
+            + " and subscribes again")
+    void reconnectsWithAFreshCredential() throws Exception {
+        page.subscribe("console/again/#");
+        String first = browser.role("mqtt-client-id").getText();
+        assertThat(broker.broker().sessions().get(first)).isNotNull();
+
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> kicked = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + broker.broker().httpPort() + "/api/v1/clients/" + first + "/disconnect"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(kicked.statusCode()).as(kicked.body()).isEqualTo(204);
+
+        String second = browser.await(d -> {
+            String now = browser.textOf("[data-role='mqtt-state'][data-state='connected'] + [data-role='mqtt-client-id']")
+                    .orElse("");
+            return !now.isEmpty() && !now.equals(first) ? now : null;
+        });
+        assertThat(browser.role("mqtt-events").getText()).contains("the broker sent DISCONNECT 0x98 Administrative action");
+        browser.find(TestClientPage.subscription("console/again/#") + "[data-state='active']");
+        device.publishWith().topic("console/again/x").qos(MqttQos.AT_LEAST_ONCE).payload("after".getBytes(UTF_8)).send();
+        page.awaitMessage("console/again/x", "after");
+        assertThat(broker.broker().sessions().get(second)).isNotNull();
     }
 
     @Test

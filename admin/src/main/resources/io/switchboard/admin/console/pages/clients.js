@@ -8,6 +8,11 @@ import {subscriptionColumns} from './subscriptions.js';
 /** DISCONNECT reason codes a server may send (MQTT 5, 3.14.2.1) that make sense for an operator. */
 const DISCONNECT_REASONS = [0x98, 0x00, 0x80, 0x87, 0x89, 0x8B, 0x97, 0x9C, 0x9D, 0x9F, 0xA0];
 
+/** "/127.0.0.1:5000" (Java's InetSocketAddress) as "127.0.0.1:5000". */
+function address(a) {
+  return a ? a.replace(/^[^/]*\//, '') : null;
+}
+
 export function protocolName(v) {
   return {3: '3.1', 4: '3.1.1', 5: '5.0'}[v] ?? '–';
 }
@@ -32,7 +37,7 @@ export function render(main, route, ctx) {
     ['State', (c) => h('span', {'data-role': 'state'}, h('i', {class: c.connected ? 'dot on' : 'dot'}), c.connected ? 'connected' : 'offline')],
     ['Protocol', (c) => protocolName(c.protocolVersion)],
     ['User name', (c) => c.username ?? c.authenticationName ?? '–'],
-    ['Remote address', (c) => c.remoteAddress ?? '–'],
+    ['Remote address', (c) => address(c.remoteAddress) ?? '–'],
     ['Listener', (c) => c.listener ?? '–'],
     ['Connected at', (c) => dateTime(c.connectedAt)],
     ['Persistent', (c) => yesNo(c.persistent)],
@@ -92,7 +97,7 @@ function details(main, clientId, ctx) {
           ['State', h('span', {'data-role': 'state'}, h('i', {class: c.connected ? 'dot on' : 'dot'}), c.connected ? 'connected' : 'offline')],
           ['Protocol', protocolName(c.protocolVersion)],
           ['Authentication name', c.authenticationName],
-          ['Remote address', c.remoteAddress],
+          ['Remote address', address(c.remoteAddress)],
           ['Listener', c.listener],
           ['Connected at', dateTime(c.connectedAt)],
           ['Keep alive', c.keepAliveSeconds === null || c.keepAliveSeconds === undefined ? null : `${c.keepAliveSeconds} s`],

@@ -1,6 +1,6 @@
 // A received MQTT message as the test client and the RPC panel show it: a compact entry for a log
 // (topic, flags, every property present, a payload preview) that opens to the full payload viewer.
-import {h, replace, dl, clock, bytes} from '../dom.js';
+import {h, replace, dl, clock, bytes, duration} from '../dom.js';
 import {viewer, preview, utf8, toHex} from '../payload.js';
 
 /** A message from MQTT.js's (topic, payload, packet) in the console's terms. */
@@ -55,7 +55,8 @@ export function propertyList(p) {
     pairs.push(['Correlation data', inlineBytes(p.correlationData)]);
   }
   if (p.messageExpiryInterval !== null && p.messageExpiryInterval !== undefined) {
-    pairs.push(['Message expiry', `${p.messageExpiryInterval} s`]);
+    const s = p.messageExpiryInterval;
+    pairs.push(['Message expiry', s >= 60 ? `${s} s (${duration(s)})` : `${s} s`]);
   }
   if (p.subscriptionIdentifiers?.length) {
     pairs.push(['Subscription ids', p.subscriptionIdentifiers.join(', ')]);

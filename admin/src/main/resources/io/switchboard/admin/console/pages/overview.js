@@ -5,7 +5,9 @@ import {get, ApiError} from '../api.js';
 import {lineChart} from '../chart.js';
 
 const POLL_MS = 2000;
+/** The charts show the last 5 minutes, or since the console opened when that is shorter (at least 30 s). */
 const WINDOW_MS = 5 * 60 * 1000;
+const MIN_WINDOW_MS = 30 * 1000;
 
 /** Samples kept while the console is open, so that the charts have a history when the page is shown again. */
 const samples = [];
@@ -43,15 +45,24 @@ export function stopStats() {
   samples.length = 0;
 }
 
-/** Per-second rates of a counter between consecutive samples; a counter that went down (restart) gives no point. */
+/**
+ * Per-second rates of a counter between samples at least a second apart (two answers that came close
+ * together, after a slow one, would make a spike of nothing); a counter that went down (a restart)
+ * gives no point.
+ */
 function rate(pick) {
   const points = [];
+  let prev = samples[0];
   for (let i = 1; i < samples.length; i++) {
-    const dt = (samples[i].t - samples[i - 1].t) / 1000;
-    const dv = pick(samples[i].s) - pick(samples[i - 1].s);
-    if (dt > 0 && dv >= 0) {
+    const dt = (samples[i].t - prev.t) / 1000;
+    if (dt < 1) {
+      continue;
+    }
+    const dv = pick(samples[i].s) - pick(prev.s);
+    if (dv >= 0) {
       points.push([samples[i].t, dv / dt]);
     }
+    prev = samples[i];
   }
   return points;
 }
@@ -59,9 +70,11 @@ function rate(pick) {
 const level = (pick) => samples.map((x) => [x.t, pick(x.s) ?? 0]);
 
 export function render(main) {
-  const connections = lineChart('Connections', {windowMs: WINDOW_MS});
-  const messages = lineChart('Messages per second', {windowMs: WINDOW_MS});
-  const drops = lineChart('Dropped per second', {windowMs: WINDOW_MS});
+  const connections = lineChart('Connections');
+  const messages = lineChart('Messages per second');
+  const drops = lineChart('Dropped per second');
+  let broker = null;
+  const uptime = h('span', {'data-role': 'uptime'});
   const counters = h('div', {class: 'tiles', 'data-role': 'counters'});
   const status = h('div', {class: 'status-line', 'data-role': 'stats-status'});
   const brokerBox = h('section', {class: 'card'}, h('h2', null, 'Broker'), h('p', {class: 'muted'}, 'Loading...'));
@@ -74,12 +87,17 @@ export function render(main) {
 
   function draw() {
     const now = samples.length ? samples[samples.length - 1].t : Date.now();
-    connections.update([{name: 'connected', color: '#1f6feb', points: level((s) => s.connections?.current)}], now);
+    const span = samples.length ? now - samples[0].t : 0;
+    const windowMs = Math.min(WINDOW_MS, Math.max(MIN_WINDOW_MS, span));
+    connections.update([{name: 'connected', color: '#1f6feb', points: level((s) => s.connections?.current)}], now, windowMs);
     messages.update([
       {name: 'in', color: '#1a7f37', points: rate((s) => s.messages?.received ?? 0)},
       {name: 'out', color: '#8250df', points: rate((s) => s.messages?.sent ?? 0)},
-    ], now);
-    drops.update([{name: 'dropped', color: '#cf222e', points: rate((s) => s.messages?.dropped ?? 0)}], now);
+    ], now, windowMs);
+    drops.update([{name: 'dropped', color: '#cf222e', points: rate((s) => s.messages?.dropped ?? 0)}], now, windowMs);
+    if (broker?.startedAt) {
+      uptime.textContent = duration((now - Date.parse(broker.startedAt)) / 1000);
+    }
     const s = samples.length ? samples[samples.length - 1].s : null;
     status.dataset.samples = String(samples.length);
     replace(status, lastError ? h('span', {class: 'warn'}, `Statistics: ${lastError}`)
@@ -95,7 +113,8 @@ export function render(main) {
       tile('Subscriptions', number(s.subscriptions)),
       tile('Retained', number(s.retained)),
       tile('Messages', number(s.messages?.received), `in; ${number(s.messages?.sent)} out, ${number(s.messages?.dropped)} dropped`),
-      tile('Queued', number(s.messages?.queued), `${number(s.messages?.inflight)} in flight`),
+      tile('Queued', number(s.messages?.queued), s.messages?.inflight === undefined ? 'waiting to be sent'
+        : `${number(s.messages.inflight)} in flight`),
       tile('Bytes', bytes(s.bytes?.received), `in; ${bytes(s.bytes?.sent)} out`),
       tile('Denials', number(s.denials), 'authorization'));
   }
@@ -105,11 +124,13 @@ export function render(main) {
   draw();
 
   get('/api/v1/broker').then((b) => {
+    broker = b;
+    uptime.textContent = duration(b.uptimeSeconds);
     replace(brokerBox, h('h2', null, 'Broker'),
       dl([
         ['Version', b.version],
         ['Started', dateTime(b.startedAt)],
-        ['Uptime', duration(b.uptimeSeconds)],
+        ['Uptime', uptime],
         ['Java', b.java],
         ['Storage', b.storage],
         ['Security policy', b.securityPolicy ?? 'none (every client may do everything)'],
