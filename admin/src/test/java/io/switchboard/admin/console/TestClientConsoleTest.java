@@ -39,6 +39,9 @@ class TestClientConsoleTest {
     @RegisterExtension
     static ConsoleBrowser browser = new ConsoleBrowser();
 
+    /** Messages a subscription's log keeps (LOG_SIZE in pages/test-client.js). */
+    static final int LOG_SIZE = 500;
+
     Mqtt5BlockingClient device;
     TestClientPage page;
 
@@ -84,6 +87,52 @@ class TestClientConsoleTest {
     }
 
     @Test
+    @DisplayName("Publishing with every MQTT 5 property from the page: a real client receives each of them, the"
+            + " payload written as hex and the correlation data as base64")
+    void publishEveryProperty() throws Exception {
+        try (Mqtt5BlockingClient.Mqtt5Publishes received = device.publishes(MqttGlobalPublishFilter.SUBSCRIBED)) {
+            device.subscribeWith().topicFilter("console/every/#").qos(MqttQos.EXACTLY_ONCE).send();
+            browser.type("[data-role='pub-content-type']", "application/octet-stream");
+            browser.choose("[data-role='pub-pfi']", "0");
+            browser.type("[data-role='pub-response-topic']", "console/every/replies");
+            browser.type("[data-role='pub-correlation']", "AQIDBA==");
+            browser.choose("[data-role='pub-correlation-format']", "base64");
+            browser.type("[data-role='pub-expiry']", "300");
+            browser.find("[data-role='pub-retain']").click();
+            page.publish("console/every/one", 2, "de ad be ef 00", "hex", List.of(Map.entry("k", "v")));
+            assertThat(browser.role("publish-result").getText()).startsWith("PUBREC 0x00 Success");
+
+            Mqtt5Publish got = received.receive(20, TimeUnit.SECONDS).orElseThrow();
+            assertThat(got.getPayloadAsBytes()).containsExactly(0xde, 0xad, 0xbe, 0xef, 0x00);
+            assertThat(got.getQos()).isEqualTo(MqttQos.EXACTLY_ONCE);
+            assertThat(got.getContentType().map(Object::toString)).hasValue("application/octet-stream");
+            assertThat(got.getPayloadFormatIndicator()).hasValue(Mqtt5PayloadFormatIndicator.UNSPECIFIED);
+            assertThat(got.getResponseTopic().map(Object::toString)).hasValue("console/every/replies");
+            assertThat(got.getCorrelationData().map(b -> {
+                byte[] a = new byte[b.remaining()];
+                b.get(a);
+                return a;
+            }).orElseThrow()).containsExactly(1, 2, 3, 4);
+            assertThat(got.getMessageExpiryInterval().orElseThrow()).isBetween(290L, 300L);
+            assertThat(got.getUserProperties().asList()).extracting(p -> p.getName() + "=" + p.getValue())
+                    .containsExactly("k=v");
+        } finally {
+            device.publishWith().topic("console/every/one").retain(true).qos(MqttQos.AT_LEAST_ONCE).send();
+        }
+        assertThat(broker.broker().retained().get("console/every/one")).isNull();
+    }
+
+    @Test
+    @DisplayName("What the publish form cannot send is said, and nothing is sent: hex that is not hex, JSON that"
+            + " is not JSON")
+    void badInput() {
+        page.publish("console/bad/x", 0, "0xZZ", "hex", List.of());
+        assertThat(browser.role("publish-result").getText()).startsWith("not hex");
+        page.publish("console/bad/x", 0, "{\"open\": tru", "json", List.of());
+        assertThat(browser.role("publish-result").getText()).startsWith("not valid JSON");
+    }
+
+    @Test
     @DisplayName("A binary payload is shown as hex, in the log and in the payload viewer")
     void binaryPayloadAsHex() {
         page.subscribe("console/bin/#");
@@ -99,6 +148,40 @@ class TestClientConsoleTest {
                 .startsWith("00000000  00 ff 10 80 7f 01");
         viewer.findElement(By.cssSelector("[data-format='base64']")).click();
         assertThat(browser.find(entry, ".viewer[data-format='base64'] [data-role='payload']").getText()).isEqualTo("AP8QgH8B");
+    }
+
+    @Test
+    @DisplayName("A large payload is cut in the log, and shown whole on asking, the viewer's first 64 KiB first")
+    void largePayload() {
+        page.subscribe("console/large/#");
+        String big = "0123456789abcdef".repeat(200 * 1024 / 16); // 200 KiB of text
+        device.publishWith().topic("console/large/blob").qos(MqttQos.AT_LEAST_ONCE).payload(big.getBytes(UTF_8)).send();
+
+        WebElement entry = page.awaitMessage("console/large/blob", "0123456789abcdef");
+        WebElement preview = entry.findElement(By.cssSelector("[data-role='preview']"));
+        assertThat(preview.getText()).startsWith(big.substring(0, 160) + " … show all 200 KiB");
+        preview.findElement(By.cssSelector("[data-role='show-all']")).click();
+        WebElement payload = browser.find(entry, ".viewer [data-role='payload']");
+        assertThat(browser.script("return arguments[0].textContent.length", payload)).isEqualTo(64L * 1024);
+        browser.find(entry, ".viewer .note button").click();
+        browser.await(d -> ((Number) browser.script("return arguments[0].textContent.length",
+                browser.find(entry, ".viewer [data-role='payload']"))).longValue() == big.length());
+    }
+
+    @Test
+    @DisplayName("A log keeps the last 500 messages, newest first")
+    void logIsCapped() {
+        page.subscribe("console/many/#");
+        for (int i = 1; i <= 520; i++) {
+            device.publishWith().topic("console/many/n").qos(MqttQos.AT_LEAST_ONCE).payload(("n" + i).getBytes(UTF_8)).send();
+        }
+        page.awaitMessage("console/many/n", "n520");
+        browser.await(d -> "n520".equals(page.messages().get(0).findElement(By.cssSelector("[data-role='preview']")).getText()));
+        assertThat(page.messages()).hasSize(LOG_SIZE);
+        assertThat(page.messages().get(LOG_SIZE - 1).findElement(By.cssSelector("[data-role='preview']")).getText())
+                .isEqualTo("n21");
+        assertThat(browser.find(TestClientPage.subscription("console/many/#") + " [data-role='count']").getText())
+                .isEqualTo("500");
     }
 
     @Test

@@ -16,7 +16,7 @@ export function fromPacket(topic, payload, packet, at) {
   return {
     at: at || new Date(),
     topic,
-    payload: new Uint8Array(payload.buffer, payload.byteOffset, payload.byteLength),
+    payload: new Uint8Array(payload), // a copy: MQTT.js's buffer may be a view on one it reuses
     qos: packet.qos ?? 0,
     retain: !!packet.retain,
     dup: !!packet.dup,

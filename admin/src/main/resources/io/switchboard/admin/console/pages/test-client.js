@@ -99,6 +99,10 @@ export function reset() {
 }
 
 export function render(main) {
+  // Messages are drawn once per animation frame, however many came meanwhile: a busy topic costs
+  // one DOM update a frame, not one a message. `shown`: those of the log shown, not drawn yet.
+  let shown = [];
+  let frame = 0;
   const connBox = h('section', {class: 'card', 'data-role': 'connection'});
   const subList = h('ul', {class: 'subs', 'data-role': 'subscriptions'});
   const logHead = h('div', {class: 'page-head'});
@@ -143,6 +147,7 @@ export function render(main) {
   }
 
   function drawLog() {
+    shown = [];
     const s = subs.find((x) => x.key === selectedKey);
     if (!s) {
       replace(logHead, h('h2', null, 'Messages'));
@@ -214,9 +219,16 @@ export function render(main) {
       subError.textContent = 'Connect first.';
       return;
     }
-    const s = {key: nextKey++, filter: filter.value, qos: Number(qos.value), nl: nl.checked, rap: rap.checked,
-      rh: Number(rh.value), id, state: 'pending', error: null, granted: null, messages: [], unseen: 0};
-    subs.push(s);
+    const options = {qos: Number(qos.value), nl: nl.checked, rap: rap.checked, rh: Number(rh.value), id};
+    // Subscribing a filter again replaces its options ([MQTT-3.8.4-3]): the same entry, its log kept.
+    let s = subs.find((x) => x.filter === filter.value);
+    if (s) {
+      Object.assign(s, options);
+    } else {
+      s = {key: nextKey++, filter: filter.value, ...options, state: 'pending', error: null, granted: null, messages: [],
+        unseen: 0};
+      subs.push(s);
+    }
     selectSub(s.key);
     subscribe(s);
   });
@@ -299,17 +311,26 @@ export function render(main) {
       h('section', {class: 'card log-card'}, logHead, log),
       h('section', {class: 'card publish-card'}, h('h2', null, 'Publish'), pubForm)));
 
-  onLogged = (s, m) => {
-    if (s.key === selectedKey) {
+  const flush = () => {
+    frame = 0;
+    if (shown.length) {
       if (log.firstChild && log.firstChild.classList.contains('muted')) {
         log.replaceChildren();
       }
-      log.prepend(logEntry(m));
+      const batch = shown.slice(-LOG_SIZE).reverse();
+      shown = [];
+      log.prepend(...batch.map(logEntry));
       while (log.children.length > LOG_SIZE) {
         log.lastChild.remove();
       }
     }
     drawSubs();
+  };
+  onLogged = (s, m) => {
+    if (s.key === selectedKey) {
+      shown.push(m);
+    }
+    frame ||= requestAnimationFrame(flush);
   };
   onChanged = () => {
     drawSubs();
@@ -328,6 +349,7 @@ export function render(main) {
   consoleMqtt.connect();
 
   return () => {
+    cancelAnimationFrame(frame);
     onLogged = null;
     onChanged = null;
     consoleMqtt.removeEventListener('state', stateListener);
