@@ -40,12 +40,19 @@ final class AdminHttp {
         }
     }
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient client;
     private final String base;
     private String authorization;
 
     AdminHttp(int port) {
         this.base = "http://127.0.0.1:" + port;
+        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** Over HTTPS, trusting what {@code tls} trusts. */
+    AdminHttp(String host, int port, javax.net.ssl.SSLContext tls) {
+        this.base = "https://" + host + ":" + port;
+        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).sslContext(tls).build();
     }
 
     /** Requests from now on send this bearer token. */

@@ -42,7 +42,27 @@ class BrokerCommandTest {
     void helpListsTheOptions() {
         Run r = run("broker", "--help");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("--config", "--host", "--port", "127.0.0.1:1883");
+        assertThat(r.out()).contains("--config", "--host", "--port", "--ws-port", "--http-port", "--no-http",
+                "127.0.0.1:1883", "127.0.0.1:18080");
+    }
+
+    @Test
+    void embeddedDefaultsServeMqttOverWebSocketAndTheHttpListenerOnLoopback() {
+        var c = BrokerCommand.embeddedDefaults(null, null);
+        assertThat(c.listeners()).extracting(l -> l.type() + " " + l.host() + ":" + l.port())
+                .containsExactly("tcp 127.0.0.1:1883", "ws 127.0.0.1:8083");
+        assertThat(c.http().enabled()).isTrue();
+        assertThat(c.http().host() + ":" + c.http().port()).isEqualTo("127.0.0.1:18080");
+        assertThat(c.http().authenticated()).isFalse();
+    }
+
+    @Test
+    void httpPortNeedsAnHttpSection(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("broker.yaml");
+        Files.writeString(file, "listeners: [{port: 0}]\n");
+        Run r = run("broker", "--config", file.toString(), "--http-port", "0");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--http-port: the configuration has no http section");
     }
 
     @ParameterizedTest(name = "{0}")

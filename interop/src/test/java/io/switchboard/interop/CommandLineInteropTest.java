@@ -147,13 +147,48 @@ class CommandLineInteropTest {
         }
     }
 
-    /** Reads the broker's output until it says which port it listens on. */
+    @Test
+    void theEmbeddedDefaultsServeTheConsoleMetricsAndHealthOverHttp() throws Exception {
+        Process broker = start("--port", "0", "--ws-port", "0", "--http-port", "0");
+        List<String> log = new CopyOnWriteArrayList<>();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8));
+            int mqtt = readPort(out, log);
+            int http = readPort(out, log, HTTP_LISTENING);
+            assertThat(String.join("\n", log)).contains("Listening for MQTT over WebSocket on 127.0.0.1:");
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
+                try {
+                    return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + http
+                            + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            assertThat(get.apply("/health/ready").body()).isEqualTo("{\"status\":\"UP\",\"problems\":[]}");
+            try (RawClient c = RawClient.connect(mqtt, MqttVersion.V5, "cli-http")) {
+                assertThat(get.apply("/metrics").body()).contains("switchboard_clients_connected 1.0");
+                assertThat(get.apply("/api/v1/clients").body()).contains("\"clientId\":\"cli-http\"");
+            }
+            assertThat(get.apply("/api/openapi.yaml").statusCode()).isEqualTo(200);
+        } finally {
+            broker.destroyForcibly();
+        }
+    }
+
+    private static final Pattern HTTP_LISTENING = Pattern.compile("HTTP listener on http://127\\.0\\.0\\.1:(\\d+)/");
+
     /** Reads the broker's output until it says where it listens; the lines read go to {@code log}. */
     static int readPort(BufferedReader r, List<String> log) throws IOException {
+        return readPort(r, log, LISTENING);
+    }
+
+    /** Reads the broker's output until a line matches {@code pattern}, whose group 1 is a port. */
+    static int readPort(BufferedReader r, List<String> log, Pattern pattern) throws IOException {
         String line;
         while ((line = r.readLine()) != null) { // bounded: the process ends or prints the line
             log.add(line);
-            Matcher m = LISTENING.matcher(line);
+            Matcher m = pattern.matcher(line);
             if (m.find()) {
                 return Integer.parseInt(m.group(1));
             }

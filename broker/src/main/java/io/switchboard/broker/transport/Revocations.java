@@ -59,7 +59,7 @@ final class Revocations {
      * @throws ConfigException naming the listener, the file and what is wrong
      */
     static Revocations read(String listener, String file, byte[] content, List<X509Certificate> trusted) {
-        String where = "listeners[" + listener + "].tls.crl: '" + file + "': ";
+        String where = TlsContexts.section(listener) + ".crl: '" + file + "': ";
         List<X509CRL> crls = new ArrayList<>();
         try {
             Collection<? extends CRL> read = CertificateFactory.getInstance("X.509")

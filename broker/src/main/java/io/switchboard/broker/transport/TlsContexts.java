@@ -59,6 +59,14 @@ public final class TlsContexts {
                 + (OpenSsl.unavailabilityCause() == null ? "unknown" : OpenSsl.unavailabilityCause().getMessage()) + ")";
     }
 
+    /** The HTTP listener's name in messages, which name its {@code http.tls} section. */
+    static final String HTTP = "http";
+
+    /** The configuration key of a listener's tls section, for messages: {@code listeners[x].tls}, {@code http.tls}. */
+    static String section(String listener) {
+        return listener.equals(HTTP) ? "http.tls" : "listeners[" + listener + "].tls";
+    }
+
     /**
      * The context of the HTTP listener's HTTPS ({@code http.tls}): its certificate and key, read now;
      * client certificates as {@code clientAuth} says (the admin API does not use them for sign-in).
@@ -66,7 +74,7 @@ public final class TlsContexts {
      * @throws ConfigException naming the file and what is wrong with it
      */
     public static SslContext httpServer(TlsConfig tls) {
-        return build("http", tls, new TlsFiles("http", tls).read(), Instant.now()).context();
+        return build(HTTP, tls, new TlsFiles(HTTP, tls).read(), Instant.now()).context();
     }
 
     /**
@@ -75,7 +83,7 @@ public final class TlsContexts {
      * @throws ConfigException naming the listener, the key, the file and what is wrong with it
      */
     static Built build(String listener, TlsConfig tls, TlsFiles.Contents files, Instant now) {
-        String where = "listeners[" + listener + "].tls.";
+        String where = section(listener) + ".";
         X509Certificate[] chain = certificates(where + "certificate", tls.certificate(), files.get("certificate"));
         PrivateKey key = privateKey(where + "key", tls, files.get("key"));
         if (!belongTogether(key, chain[0])) {
@@ -102,7 +110,7 @@ public final class TlsContexts {
             }
             return new Built(b.build(), chain[0], crls, crls == null ? List.of() : crls.warnings(trusted, now));
         } catch (Exception e) {
-            throw new ConfigException("listeners[" + listener + "].tls: cannot use the certificate '"
+            throw new ConfigException(section(listener) + ": cannot use the certificate '"
                     + tls.certificate() + "' and key '" + tls.key() + "': " + rootMessage(e));
         }
     }

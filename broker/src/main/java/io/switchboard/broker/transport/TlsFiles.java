@@ -93,7 +93,7 @@ final class TlsFiles {
         Map<String, String> hashes = new LinkedHashMap<>();
         for (Map.Entry<String, String> f : files.entrySet()) {
             Path p = Path.of(f.getValue());
-            String where = "listeners[" + listener + "].tls." + f.getKey() + ": ";
+            String where = TlsContexts.section(listener) + "." + f.getKey() + ": ";
             if (!Files.isReadable(p)) {
                 throw new ConfigException(where + "file '" + f.getValue() + "' does not exist or cannot be read");
             }
