@@ -23,20 +23,22 @@ export function render(main, route, ctx) {
   }
   const q = route.query;
   const clientId = h('input', {name: 'clientId', value: q.get('clientId') || '', placeholder: 'sensor-* or ?', 'data-role': 'client-id'});
+  // The API's `username` filter is the name the client authenticated as (its user name, or its certificate's).
   const username = h('input', {name: 'username', value: q.get('username') || '', 'data-role': 'username-filter'});
   const connected = select({name: 'connected', 'data-role': 'connected'}, [['', 'any'], ['true', 'connected'], ['false', 'offline']],
     q.get('connected') || '');
   const protocol = select({name: 'protocolVersion', 'data-role': 'protocol'}, [['', 'any'], ['5', '5.0'], ['4', '3.1.1'], ['3', '3.1']],
     q.get('protocolVersion') || '');
   const form = h('form', {class: 'filters', 'data-role': 'client-search'},
-    field('Client id', clientId, null), field('User name', username), field('State', connected), field('Protocol', protocol),
+    field('Client id', clientId, null), field('Authentication name', username), field('State', connected),
+    field('Protocol', protocol),
     h('button', {type: 'submit', class: 'primary', 'data-role': 'search'}, 'Search'));
 
   const columns = [
     ['Client id', (c) => h('a', {href: `#/clients/${encodeURIComponent(c.clientId)}`, class: 'mono', 'data-client': c.clientId}, c.clientId)],
     ['State', (c) => h('span', {'data-role': 'state'}, h('i', {class: c.connected ? 'dot on' : 'dot'}), c.connected ? 'connected' : 'offline')],
     ['Protocol', (c) => protocolName(c.protocolVersion)],
-    ['User name', (c) => c.username ?? c.authenticationName ?? '–'],
+    ['Authentication name', (c) => c.authenticationName ?? '–'],
     ['Remote address', (c) => address(c.remoteAddress) ?? '–'],
     ['Listener', (c) => c.listener ?? '–'],
     ['Connected at', (c) => dateTime(c.connectedAt)],
