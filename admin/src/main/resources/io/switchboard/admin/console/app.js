@@ -241,5 +241,17 @@ onUnauthorized(() => {
 });
 
 window.addEventListener('hashchange', route);
+// Leaving the page ends its MQTT connection at once: a page the browser keeps in its back/forward cache
+// would otherwise hold it open, subscribed, unseen. Coming back to such a page connects again.
+let reconnectOnShow = false;
+window.addEventListener('pagehide', () => {
+  reconnectOnShow = consoleMqtt.state !== 'idle';
+  consoleMqtt.close();
+});
+window.addEventListener('pageshow', (e) => {
+  if (e.persisted && reconnectOnShow) {
+    consoleMqtt.connect();
+  }
+});
 drawMqttChip();
 start();

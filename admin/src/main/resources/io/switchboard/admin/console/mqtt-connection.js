@@ -80,6 +80,21 @@ export class ConsoleMqtt extends EventTarget {
     this.setState('idle');
   }
 
+  /** Closes the connection at once, without waiting for anything (the page is going away). */
+  close() {
+    this.wanted = false;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const c = this.client;
+    this.client = null;
+    if (c) {
+      c.end(true);
+      // MQTT.js closes its WebSocket a tick later, by which time a page going away is frozen: close it now.
+      c.consoleSocket?.close();
+    }
+    this.setState('idle');
+  }
+
   async attempt() {
     clearTimeout(this.retryTimer);
     this.retryTimer = null;
@@ -104,7 +119,12 @@ export class ConsoleMqtt extends EventTarget {
     }
     this.credential = credential;
     this.log(`Connecting to ${credential.url} as ${credential.clientId}...`);
+    let socket = null;
     const client = mqtt.connect(credential.url, {
+      createWebsocket: (url, protocols) => {
+        socket = new WebSocket(url, protocols);
+        return socket;
+      },
       protocolVersion: 5,
       clientId: credential.clientId,
       username: credential.username,
@@ -119,6 +139,7 @@ export class ConsoleMqtt extends EventTarget {
       resubscribe: false,
       properties: {requestResponseInformation: true, sessionExpiryInterval: 0},
     });
+    Object.defineProperty(client, 'consoleSocket', {get: () => socket});
     this.client = client;
     let lostReason = null;
     client.on('connect', (connack) => {
@@ -183,7 +204,9 @@ export class ConsoleMqtt extends EventTarget {
       }
       this.client.subscribe(filter, options, (err, granted) => {
         if (err) {
-          reject(err);
+          // MQTT.js gives a refusal as an Error carrying the SUBACK (err.packet), or its reason code (err.code).
+          const refused = typeof err.code === 'number' ? err.code : err.packet?.granted?.find((g) => g >= 0x80);
+          reject(new Error(refused === undefined ? err.message : `SUBACK ${reason(refused)}`));
           return;
         }
         const code = granted?.[0]?.qos ?? 0x80;

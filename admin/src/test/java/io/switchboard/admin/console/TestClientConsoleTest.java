@@ -243,6 +243,20 @@ class TestClientConsoleTest {
     }
 
     @Test
+    @DisplayName("Leaving the page ends its MQTT connection at once, even when the browser keeps the page in its"
+            + " back/forward cache; coming back connects again")
+    void leavingThePageDisconnects() {
+        String id = browser.role("mqtt-client-id").getText();
+        browser.driver().get("about:blank");
+        browser.await(d -> broker.broker().sessions().get(id) == null);
+        browser.driver().navigate().back();
+        page.awaitConnected();
+        String again = browser.role("mqtt-client-id").getText();
+        assertThat(again).isNotEqualTo(id);
+        assertThat(broker.broker().sessions().get(again)).isNotNull();
+    }
+
+    @Test
     @DisplayName("Screenshot: the test client with two subscriptions and messages of every kind, one opened")
     void screenshot() {
         page.subscribe("devices/+/telemetry", false, false, 0, 7);
