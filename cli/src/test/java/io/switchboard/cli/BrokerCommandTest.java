@@ -2,9 +2,7 @@ package io.switchboard.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,33 +12,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
-import picocli.CommandLine;
 
 /** {@code switchboard broker} as a user meets it: help, and refusals of bad configuration. */
 class BrokerCommandTest {
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = new CommandLine(new SwitchboardCommand()).execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CommandRun run(String... args) {
+        return CommandRun.run(args);
     }
 
     @Test
     void helpListsTheOptions() {
-        Run r = run("broker", "--help");
+        CommandRun r = run("broker", "--help");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("--config", "--host", "--port", "--ws-port", "--http-port", "--no-http",
                 "127.0.0.1:1883", "127.0.0.1:18080");
@@ -60,7 +42,7 @@ class BrokerCommandTest {
     void httpPortNeedsAnHttpSection(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("broker.yaml");
         Files.writeString(file, "listeners: [{port: 0}]\n");
-        Run r = run("broker", "--config", file.toString(), "--http-port", "0");
+        CommandRun r = run("broker", "--config", file.toString(), "--http-port", "0");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--http-port: the configuration has no http section");
     }
@@ -78,7 +60,7 @@ class BrokerCommandTest {
             @TempDir Path dir) throws IOException {
         Path file = dir.resolve("broker.yaml");
         Files.writeString(file, yaml.replace("\\n", "\n"));
-        Run r = run("broker", "--config", file.toString());
+        CommandRun r = run("broker", "--config", file.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).startsWith("switchboard: configuration error: ")
                 .contains(names).contains(allowed).doesNotContain("Exception").doesNotContain("\tat ");
@@ -91,7 +73,7 @@ class BrokerCommandTest {
         Files.writeString(policy, "clients:\n  - {authenticationName: backend, password: hunter2}\n");
         Path file = dir.resolve("broker.yaml");
         Files.writeString(file, "storage: memory\nsecurity:\n  policy: \"" + policy + "\"\n");
-        Run r = run("broker", "--config", file.toString());
+        CommandRun r = run("broker", "--config", file.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("switchboard: configuration error: security.policy: " + policy
                 + ": clients[0].password: plain-text passwords are not accepted: store a hash in passwordHash instead"
@@ -110,7 +92,7 @@ class BrokerCommandTest {
                     tls: {certificate: no-such-server.pem, key: no-such-server.key}
                 storage: memory
                 """);
-        Run r = run("broker", "--config", file.toString());
+        CommandRun r = run("broker", "--config", file.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("switchboard: configuration error: listeners[secure].tls.certificate:"
                 + " file 'no-such-server.pem' does not exist or cannot be read");
@@ -125,7 +107,7 @@ class BrokerCommandTest {
         }
         Path file = dir.resolve("broker.yaml");
         Files.writeString(file, "listeners:\n  - port: 0\nstorage:\n  dataDir: " + data + "\n");
-        Run r = run("broker", "--config", file.toString());
+        CommandRun r = run("broker", "--config", file.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err().strip()).startsWith("switchboard: storage: the data directory " + data)
                 .contains("newer Switchboard (storage format 99; this version reads format 1)")
@@ -141,14 +123,14 @@ class BrokerCommandTest {
         }
         Path file = dir.resolve("broker.yaml");
         Files.writeString(file, "listeners:\n  - port: 0\nstorage:\n  dataDir: " + data + "\n");
-        Run r = run("broker", "--config", file.toString());
+        CommandRun r = run("broker", "--config", file.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err().strip()).contains("Switchboard did not write (it has no format version)");
     }
 
     @Test
     void badPortFlagIsRefusedTheSameWay() {
-        Run r = run("broker", "--port", "70000");
+        CommandRun r = run("broker", "--port", "70000");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("70000").contains("0..65535").doesNotContain("\tat ");
     }

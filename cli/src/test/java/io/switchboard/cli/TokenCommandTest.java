@@ -4,38 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.switchboard.broker.config.ConfigLoader;
 import io.switchboard.broker.config.HttpConfig;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code switchboard token}: a token, and the configuration line that holds only its SHA-256. */
 class TokenCommandTest {
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = new CommandLine(new SwitchboardCommand()).execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CommandRun run(String... args) {
+        return CommandRun.run(args);
     }
 
     @Test
     void printsATokenAndTheConfigurationLineWithItsHash() throws Exception {
-        Run r = run("token", "prometheus", "--role", "read-only");
+        CommandRun r = run("token", "prometheus", "--role", "read-only");
         assertThat(r.exit()).isZero();
         String[] lines = r.out().split("\n");
         String token = lines[0];
@@ -52,7 +34,7 @@ class TokenCommandTest {
 
     @Test
     void aBadRoleIsNamed() {
-        Run r = run("token", "ops", "--role", "root");
+        CommandRun r = run("token", "ops", "--role", "root");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--role 'root': allowed admin or read-only");
     }
