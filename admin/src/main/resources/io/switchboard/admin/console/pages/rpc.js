@@ -2,7 +2,7 @@
 // private reply prefix (the CONNACK's Response Information, $reply/{client id}), then the reply that
 // carries the same Correlation Data, its latency; or the broker's own answer (docs/rpc.md, "Broker
 // help": user property rpc-status no-responders or expired, rpc-message saying why); or the timeout.
-import {h, replace, field, select, dl, clock, dateTime, number} from '../dom.js';
+import {h, replace, field, select, dl, clock, number} from '../dom.js';
 import {consoleMqtt, reason} from '../mqtt-connection.js';
 import {editor, viewer, toHex, utf8} from '../payload.js';
 import {userPropertyRows, toMqttJsUserProperties} from '../forms.js';
