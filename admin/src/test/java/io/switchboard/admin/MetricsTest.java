@@ -100,7 +100,7 @@ class MetricsTest {
                 .containsEntry("switchboard_rpc_requests", "counter")
                 .containsEntry("switchboard_rpc_broker_replies", "counter")
                 .containsEntry("jvm_memory_used_bytes", "gauge")
-                .containsEntry("jvm_gc_pause_seconds", "summary")
+                .containsEntry("jvm_gc_max_data_size_bytes", "gauge")
                 .containsEntry("netty_direct_memory_used_bytes", "gauge")
                 .containsKey("netty_allocator_memory_used");
 

@@ -25,7 +25,8 @@ final class ConsoleFiles {
             "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8", "svg", "image/svg+xml",
             "png", "image/png", "ico", "image/x-icon", "json", "application/json", "md", "text/plain; charset=utf-8");
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
-            + " connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+            + " connect-src 'self' ws: wss:; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none';"
+            + " form-action 'self'";
 
     private record File(byte[] bytes, String type, String etag) {
     }

@@ -631,8 +631,17 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     public ConnectionInfo info() {
         ClientIdentity who = identity;
         return new ConnectionInfo(version.level(), who == null ? null : who.authenticationName(),
-                String.valueOf(remote()), transport.listener(), connectedAtMillis, params.keepAliveSeconds(),
+                hostAndPort(remote()), transport.listener(), connectedAtMillis, params.keepAliveSeconds(),
                 params.cleanStart());
+    }
+
+    /** {@code 10.0.0.7:50944}, {@code [::1]:50944}: an address as people write it (not Java's "/10.0.0.7:50944"). */
+    static String hostAndPort(SocketAddress a) {
+        if (a instanceof java.net.InetSocketAddress i && i.getAddress() != null) {
+            String host = i.getAddress().getHostAddress();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + i.getPort();
+        }
+        return String.valueOf(a);
     }
 
     @Override
