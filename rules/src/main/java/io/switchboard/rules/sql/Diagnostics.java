@@ -40,6 +40,11 @@ final class Diagnostics {
         problems.removeIf(p -> p.offset >= offset);
     }
 
+    /** Forget problems in [from, to) (the parser explains that text better). */
+    void dropBetween(int from, int to) {
+        problems.removeIf(p -> p.offset >= from && p.offset < to);
+    }
+
     boolean hasErrors() {
         return !problems.isEmpty();
     }

@@ -47,6 +47,8 @@ final class Parser {
     private final String src;
     private final List<Token> tokens;
     private int i;
+    /** How many (, [ and { are open at the current token. */
+    private int depth;
 
     private Parser(Diagnostics d, List<Token> tokens) {
         this.d = d;
@@ -94,10 +96,11 @@ final class Parser {
         Expr where = null;
         if (peek().is("WHERE")) {
             next();
+            int whereDepth = depth;
             try {
                 where = expression();
             } catch (Sync s) {
-                skipTo(Set.of(Type.EOF), Set.of());
+                skipTo(Set.of(Type.EOF), Set.of(), whereDepth);
             }
         }
         if (!at(Type.EOF)) {
@@ -121,12 +124,13 @@ final class Parser {
             return new Select(value, List.of(), top);
         }
         List<Select.Item> items = new ArrayList<>();
+        int listDepth = depth;
         while (true) {
             Token start = peek();
             try {
                 items.add(item(value, items.size() + 1));
             } catch (Sync s) {
-                skipTo(Set.of(Type.COMMA, Type.EOF), Set.of("FROM", "WHERE"));
+                skipTo(Set.of(Type.COMMA, Type.EOF), Set.of("FROM", "WHERE"), listDepth);
             }
             if (!at(Type.COMMA)) {
                 break;
@@ -153,7 +157,7 @@ final class Parser {
                 d.error(after.start(), "expected FROM after the select list, found " + describe(after),
                         after.type() == Type.EOF ? "add FROM '<topic filter>'" : "separate items with ','");
             }
-            skipTo(Set.of(Type.EOF), Set.of("FROM", "WHERE"));
+            skipTo(Set.of(Type.EOF), Set.of("FROM", "WHERE"), listDepth);
         }
         return new Select(value, items, top);
     }
@@ -224,11 +228,13 @@ final class Parser {
         Token t = peek();
         if (t.type() != Type.STRING) {
             String hint = "the filter goes in single quotes, e.g. FROM 'sensors/#'";
-            if (t.type() == Type.WORD && !isReserved(t.word())) {
-                hint = "write FROM '" + src.substring(t.start(), nextWhitespace(t.start())) + "'";
+            if (t.type() != Type.EOF && !(t.type() == Type.WORD && isReserved(t.word()))) {
+                int end = nextWhitespace(t.start());
+                hint = "write FROM '" + src.substring(t.start(), end) + "'";
+                d.dropBetween(t.start(), end); // a '#' in it is explained by this, not as a character of its own
             }
             d.error(t.start(), "expected a topic filter in single quotes after FROM, found " + describe(t), hint);
-            skipTo(Set.of(Type.EOF), Set.of("WHERE"));
+            skipTo(Set.of(Type.EOF), Set.of("WHERE"), depth);
             return null;
         }
         next();
@@ -352,7 +358,7 @@ final class Parser {
             } else if (at(Type.LBRACKET)) {
                 next();
                 Expr index = expression();
-                expect(Type.RBRACKET, "']' to close the index");
+                expect(Type.RBRACKET, "']' to close the index", "write a[0]");
                 e = fold(new Expr.Index(e.offset, e, index));
             } else {
                 return e;
@@ -378,7 +384,7 @@ final class Parser {
                     return subQuery(t);
                 }
                 Expr inner = expression();
-                expect(Type.RPAREN, "')' to close the '(' at " + where(t));
+                expect(Type.RPAREN, "')' to close the '(' at " + where(t), "add the missing )");
                 return inner;
             case LBRACE:
                 return objectLiteral();
@@ -387,7 +393,8 @@ final class Parser {
             case WORD:
                 return word(t);
             default:
-                fail(t, "expected an expression, found " + describe(t), "");
+                fail(t, "expected an expression, found " + describe(t),
+                        "an expression is a value, a field name, a function call, CASE, (...), {...} or [...]");
                 return null;
         }
     }
@@ -424,7 +431,8 @@ final class Parser {
                 args.add(expression());
             }
         }
-        expect(Type.RPAREN, "')' to close the call of " + name.word() + "(");
+        expect(Type.RPAREN, "')' to close the call of " + name.word() + "(",
+                "separate arguments with ',' and close the call with )");
         Functions.Def def = Functions.find(name.word());
         if (def == null) {
             unknownFunction(name);
@@ -470,7 +478,7 @@ final class Parser {
             d.error(type.start(), "cast does not know the type '" + type.word() + "'"
                     + (close == null ? "" : " (did you mean " + close + "?)"), "write one of " + ValueFunctions.CAST_TYPES);
         }
-        expect(Type.RPAREN, "')' to close the call of cast(");
+        expect(Type.RPAREN, "')' to close the call of cast(", "write cast(value AS type)");
         if (conversion == null) {
             return new Expr.Literal(name.start(), SqlValue.UNDEFINED);
         }
@@ -528,7 +536,8 @@ final class Parser {
             next();
             where = expression();
         }
-        expect(Type.RPAREN, "')' to close the nested SELECT at " + where(open));
+        expect(Type.RPAREN, "')' to close the nested SELECT at " + where(open),
+                "write (SELECT ... FROM field [WHERE condition])");
         return new Select.SubQuery(open.start(), select, from, where);
     }
 
@@ -544,7 +553,7 @@ final class Parser {
                             key.type() == Type.WORD ? "write '" + key.word() + "': ..." : "write {'key': value}");
                 }
                 next();
-                expect(Type.COLON, "':' after the key");
+                expect(Type.COLON, "':' after the key", "write {'key': value}");
                 int existing = keys.indexOf(key.text());
                 Expr value = expression();
                 if (existing >= 0) {
@@ -555,7 +564,7 @@ final class Parser {
                 values.add(value);
             } while (at(Type.COMMA) && next() != null);
         }
-        expect(Type.RBRACE, "'}' to close the object at " + where(open));
+        expect(Type.RBRACE, "'}' to close the object at " + where(open), "write {'a': 1, 'b': 2}");
         return fold(new Expr.ObjectLiteral(open.start(), keys.toArray(new String[0]), values.toArray(new Expr[0])));
     }
 
@@ -567,7 +576,7 @@ final class Parser {
                 items.add(expression());
             } while (at(Type.COMMA) && next() != null);
         }
-        expect(Type.RBRACKET, "']' to close the array at " + where(open));
+        expect(Type.RBRACKET, "']' to close the array at " + where(open), "write [1, 2]");
         return fold(new Expr.ArrayLiteral(open.start(), items.toArray(new Expr[0])));
     }
 
@@ -607,12 +616,22 @@ final class Parser {
         if (t.type() != Type.EOF) {
             i++;
         }
+        switch (t.type()) {
+            case LPAREN: case LBRACKET: case LBRACE:
+                depth++;
+                break;
+            case RPAREN: case RBRACKET: case RBRACE:
+                depth--;
+                break;
+            default:
+                break;
+        }
         return t;
     }
 
-    private void expect(Type type, String what) {
+    private void expect(Type type, String what, String hint) {
         if (!at(type)) {
-            fail(peek(), "expected " + what + ", found " + describe(peek()), "");
+            fail(peek(), "expected " + what + ", found " + describe(peek()), hint);
         }
         next();
     }
@@ -622,22 +641,24 @@ final class Parser {
         throw SYNC;
     }
 
-    /** Skips to a token of these types or keywords, outside any parentheses, brackets or braces. */
-    private void skipTo(Set<Type> types, Set<String> keywords) {
-        int depth = 0;
+    /**
+     * Skips to a token of these types or keywords at the nesting depth where the clause or item being recovered
+     * started (so a ',' inside an unfinished call does not count), or to the end. A keyword also counts inside
+     * brackets left open (the likely mistake: {@code (a + 1 FROM 'x'}), unless a nested SELECT was skipped.
+     */
+    private void skipTo(Set<Type> types, Set<String> keywords, int atDepth) {
+        boolean nestedSelect = false;
         while (!at(Type.EOF)) {
             Token t = peek();
-            if (depth == 0 && (types.contains(t.type()) || (t.type() == Type.WORD
-                    && keywords.contains(t.word().toUpperCase(Locale.ROOT))))) {
+            boolean keyword = t.type() == Type.WORD && keywords.contains(t.word().toUpperCase(Locale.ROOT));
+            if ((depth <= atDepth && (types.contains(t.type()) || keyword)) || (keyword && !nestedSelect)) {
+                depth = atDepth;
                 return;
             }
-            if (t.type() == Type.LPAREN || t.type() == Type.LBRACKET || t.type() == Type.LBRACE) {
-                depth++;
-            } else if ((t.type() == Type.RPAREN || t.type() == Type.RBRACKET || t.type() == Type.RBRACE) && depth > 0) {
-                depth--;
-            }
-            i++;
+            nestedSelect |= t.is("SELECT");
+            next();
         }
+        depth = atDepth;
     }
 
     private String describe(Token t) {
