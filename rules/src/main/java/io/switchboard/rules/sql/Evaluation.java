@@ -16,24 +16,25 @@ public sealed interface Evaluation permits Evaluation.Output, Evaluation.NoOutpu
      */
     final class Output implements Evaluation {
         private final SqlValue value;
-        private final byte[] passThrough;
+        private final RuleInput passThrough;
 
         Output(SqlValue value) {
-            this(value, null);
+            this.value = Objects.requireNonNull(value);
+            this.passThrough = null;
         }
 
-        private Output(SqlValue value, byte[] passThrough) {
-            this.value = Objects.requireNonNull(value);
+        private Output(RuleInput passThrough) {
+            this.value = null;
             this.passThrough = passThrough;
         }
 
-        /** {@code SELECT *} alone: the payload as it came, byte for byte. */
+        /** {@code SELECT *} alone: the payload as it came, byte for byte, parsed only if {@link #value()} is asked. */
         static Output passThrough(RuleInput input) {
-            return new Output(input.payloadValue(), input.message().payload());
+            return new Output(input);
         }
 
         public SqlValue value() {
-            return value;
+            return value != null ? value : passThrough.payloadValue();
         }
 
         /**
@@ -43,7 +44,7 @@ public sealed interface Evaluation permits Evaluation.Output, Evaluation.NoOutpu
          */
         public byte[] toBytes() {
             if (passThrough != null) {
-                return passThrough.clone();
+                return passThrough.bytes().clone();
             }
             if (value instanceof SqlValue.BinaryValue b) {
                 return b.bytes().clone();
@@ -56,7 +57,9 @@ public sealed interface Evaluation permits Evaluation.Output, Evaluation.NoOutpu
 
         @Override
         public String toString() {
-            return "Output[" + (value instanceof SqlValue.BinaryValue ? value : Json.toText(value)) + "]";
+            SqlValue v = value();
+            boolean notJson = v instanceof SqlValue.BinaryValue || v == SqlValue.UNDEFINED;
+            return "Output[" + (notJson ? v.toString() : Json.toText(v)) + "]";
         }
     }
 

@@ -29,7 +29,8 @@ final class Functions {
 
     /**
      * One function. {@code pure} functions depend on their arguments only, so a call with constant arguments is
-     * evaluated once, when the statement is parsed.
+     * evaluated once, when the statement is parsed. {@code example} is "call = result", shown in
+     * docs/rules-sql.md and checked by a test.
      */
     record Def(String name, int min, int max, boolean pure, String signature, String example, Factory factory) {
         String arity() {
@@ -65,7 +66,8 @@ final class Functions {
 
         /** The i-th argument's value when it is a String literal, else null. */
         String literalString(int i) {
-            if (i < exprs.size() && exprs.get(i) instanceof Expr.Literal l && l.value instanceof SqlValue.StringValue s) {
+            if (i < exprs.size() && exprs.get(i) instanceof Expr.Literal l
+                    && l.value instanceof SqlValue.StringValue s) {
                 return s.value();
             }
             return null;
@@ -161,7 +163,8 @@ final class Functions {
             } catch (EvalError e) {
                 throw e;
             } catch (RuntimeException e) {
-                throw new EvalError(Evaluation.Kind.RUNTIME_ERROR, offset, def.name() + "() failed: " + e);
+                String why = e.getMessage() != null ? e.getMessage() : e.toString();
+                throw new EvalError(Evaluation.Kind.RUNTIME_ERROR, offset, def.name() + "() failed: " + why);
             }
         }
 

@@ -28,21 +28,27 @@ final class MathFunctions {
                     }
                     return n == null ? SqlValue.UNDEFINED : SqlValue.decimal(Conversions.toDecimal(n).abs());
                 }),
-                Functions.fixed("ceil", 1, "ceil(Decimal)", "ceil(1.2) = 2", (s, a) -> round(a[0], RoundingMode.CEILING)),
-                Functions.fixed("floor", 1, "floor(Decimal)", "floor(-1.2) = -2", (s, a) -> round(a[0], RoundingMode.FLOOR)),
+                Functions.fixed("ceil", 1, "ceil(Decimal)", "ceil(1.2) = 2",
+                        (s, a) -> round(a[0], RoundingMode.CEILING)),
+                Functions.fixed("floor", 1, "floor(Decimal)", "floor(-1.2) = -2",
+                        (s, a) -> round(a[0], RoundingMode.FLOOR)),
                 // "If the Decimal is equidistant from two Int values (for example, 0.5), the Decimal is rounded up":
                 // Round(1.5) = 2 and Round(-1.5) = -2, away from zero
-                Functions.fixed("round", 1, "round(Decimal)", "round(1.5) = 2", (s, a) -> round(a[0], RoundingMode.HALF_UP)),
+                Functions.fixed("round", 1, "round(Decimal)", "round(1.5) = 2",
+                        (s, a) -> round(a[0], RoundingMode.HALF_UP)),
                 Functions.fixed("sign", 1, "sign(Decimal)", "sign(-7) = -1", (s, a) -> {
                     SqlValue n = Conversions.toNumber(a[0]);
                     return n == null ? SqlValue.UNDEFINED : SqlValue.of(Conversions.toDecimal(n).signum());
                 }),
                 Functions.fixed("trunc", 2, "trunc(Decimal, Int)", "trunc(2.3123, 2) = 2.31", MathFunctions::trunc),
                 Functions.fixed("mod", 2, "mod(Decimal, Decimal)", "mod(8, 3) = 2", (s, a) -> remainder(a)),
-                Functions.fixed("remainder", 2, "remainder(Decimal, Decimal)", "remainder(8, 3) = 2", (s, a) -> remainder(a)),
-                Functions.fixed("bitand", 2, "bitand(Int, Int)", "bitand(13, 5) = 5", (s, a) -> bits(a, (x, y) -> x & y)),
+                Functions.fixed("remainder", 2, "remainder(Decimal, Decimal)", "remainder(8, 3) = 2",
+                        (s, a) -> remainder(a)),
+                Functions.fixed("bitand", 2, "bitand(Int, Int)", "bitand(13, 5) = 5",
+                        (s, a) -> bits(a, (x, y) -> x & y)),
                 Functions.fixed("bitor", 2, "bitor(Int, Int)", "bitor(8, 5) = 13", (s, a) -> bits(a, (x, y) -> x | y)),
-                Functions.fixed("bitxor", 2, "bitxor(Int, Int)", "bitxor(13, 5) = 8", (s, a) -> bits(a, (x, y) -> x ^ y)),
+                Functions.fixed("bitxor", 2, "bitxor(Int, Int)", "bitxor(13, 5) = 8",
+                        (s, a) -> bits(a, (x, y) -> x ^ y)),
                 Functions.fixed("bitnot", 1, "bitnot(Int)", "bitnot(13) = -14", (s, a) -> {
                     Long x = Conversions.toLongFloor(numeric(a[0]));
                     return x == null ? SqlValue.UNDEFINED : SqlValue.of(~x);

@@ -19,13 +19,15 @@ final class MessageFunctions {
 
     static List<Def> defs() {
         return List.of(
-                new Def("topic", 0, 1, false, "topic([Int])", "topic(2) on a/b/c = \"b\"", args -> MessageFunctions::topic),
+                new Def("topic", 0, 1, false, "topic([Int])", "topic(2) = \"b\"", args -> MessageFunctions::topic),
                 new Def("clientid", 0, 0, false, "clientid()", "clientid() = \"sensor-17\"", args -> (s, a) -> {
                     String id = s.message().clientId();
-                    // "Returns the ID of the MQTT client sending the message, or n/a if the message wasn't sent over MQTT"
+                    // "Returns the ID of the MQTT client sending the message, or n/a if the message wasn't sent
+                    // over MQTT"
                     return SqlValue.of(id == null ? "n/a" : id);
                 }),
-                new Def("principal", 0, 0, false, "principal()", "principal() = \"ba67293af50bf250...\"",
+                new Def("principal", 0, 0, false, "principal()",
+                        "principal() = \"ba67293af50bf2506f5f93469686da660c7c844e7b3950bfb16813e0d31e9373\"",
                         args -> (s, a) -> Functions.string(s.message().principal())),
                 new Def("timestamp", 0, 0, false, "timestamp()", "timestamp() = 1481825251155",
                         args -> (s, a) -> SqlValue.of(s.message().timestampMillis())),

@@ -194,7 +194,8 @@ final class Operators {
         if (l instanceof IntValue a && r instanceof IntValue b) {
             return a.value() == b.value();
         }
-        if ((l instanceof IntValue || l instanceof DecimalValue) && (r instanceof IntValue || r instanceof DecimalValue)) {
+        if ((l instanceof IntValue || l instanceof DecimalValue)
+                && (r instanceof IntValue || r instanceof DecimalValue)) {
             return Conversions.toDecimal(l).compareTo(Conversions.toDecimal(r)) == 0;
         }
         if (l instanceof ArrayValue a && r instanceof ArrayValue b) {

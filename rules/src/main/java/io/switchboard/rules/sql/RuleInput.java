@@ -17,6 +17,7 @@ public final class RuleInput {
     private final MessageContext message;
     private volatile Object parsed;
     private SqlValue.BinaryValue raw;
+    private byte[] bytes;
 
     private RuleInput(MessageContext message) {
         this.message = Objects.requireNonNull(message, "message");
@@ -39,7 +40,7 @@ public final class RuleInput {
     public SqlValue json() {
         Object p = parsed;
         if (p == null) {
-            SqlValue v = Json.parse(message.payload());
+            SqlValue v = Json.parse(bytes());
             p = v == null ? NOT_JSON : v;
             parsed = p;
         }
@@ -61,9 +62,19 @@ public final class RuleInput {
     SqlValue.BinaryValue rawPayload() {
         SqlValue.BinaryValue r = raw;
         if (r == null) {
-            r = new SqlValue.BinaryValue(message.payload());
+            r = new SqlValue.BinaryValue(bytes());
             raw = r;
         }
         return r;
+    }
+
+    /** The payload's bytes, asked of the message once (a benign race may ask twice: the message is immutable). */
+    byte[] bytes() {
+        byte[] b = bytes;
+        if (b == null) {
+            b = message.payload();
+            bytes = b;
+        }
+        return b;
     }
 }

@@ -91,7 +91,7 @@ public final class SqlStatement {
         try {
             if (jsonOffset >= 0 && !input.isJson()) {
                 return failure(Evaluation.Kind.PAYLOAD_NOT_JSON, jsonOffset, "the statement reads fields of the "
-                        + "payload's JSON, and the payload (" + input.message().payload().length
+                        + "payload's JSON, and the payload (" + input.bytes().length
                         + " bytes) is not JSON");
             }
             Scope scope = Scope.top(input);

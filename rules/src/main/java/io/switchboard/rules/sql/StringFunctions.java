@@ -34,19 +34,26 @@ final class StringFunctions {
                     String t = Functions.text(a[0]);
                     return t == null ? SqlValue.UNDEFINED : SqlValue.of(t.getBytes(StandardCharsets.UTF_8).length);
                 }),
-                Functions.fixed("substring", 2, 3, "substring(String, Int[, Int])", "substring('012345', 1, 3) = \"12\"",
+                Functions.fixed("substring", 2, 3, "substring(String, Int[, Int])",
+                        "substring('012345', 1, 3) = \"12\"",
                         StringFunctions::substring),
-                Functions.fixed("trim", 1, "trim(String)", "trim(' hi ') = \"hi\"", (s, a) -> map(a[0], t -> trim(t, true, true))),
-                Functions.fixed("ltrim", 1, "ltrim(String)", "ltrim(' h i ') = \"h i \"", (s, a) -> map(a[0], t -> trim(t, true, false))),
-                Functions.fixed("rtrim", 1, "rtrim(String)", "rtrim(' h i ') = \" h i\"", (s, a) -> map(a[0], t -> trim(t, false, true))),
-                Functions.fixed("lpad", 2, "lpad(String, Int)", "lpad('hello', 2) = \"  hello\"", (s, a) -> pad(a, true)),
-                Functions.fixed("rpad", 2, "rpad(String, Int)", "rpad('hello', 2) = \"hello  \"", (s, a) -> pad(a, false)),
+                Functions.fixed("trim", 1, "trim(String)", "trim(' hi ') = \"hi\"",
+                        (s, a) -> map(a[0], t -> trim(t, true, true))),
+                Functions.fixed("ltrim", 1, "ltrim(String)", "ltrim(' h i ') = \"h i \"",
+                        (s, a) -> map(a[0], t -> trim(t, true, false))),
+                Functions.fixed("rtrim", 1, "rtrim(String)", "rtrim(' h i ') = \" h i\"",
+                        (s, a) -> map(a[0], t -> trim(t, false, true))),
+                Functions.fixed("lpad", 2, "lpad(String, Int)", "lpad('hello', 2) = \"  hello\"",
+                        (s, a) -> pad(a, true)),
+                Functions.fixed("rpad", 2, "rpad(String, Int)", "rpad('hello', 2) = \"hello  \"",
+                        (s, a) -> pad(a, false)),
                 Functions.fixed("replace", 3, "replace(String, String, String)", "replace('abcd', 'bc', 'x') = \"axd\"",
                         (s, a) -> {
                             String t = Functions.text(a[0]);
                             String from = Functions.text(a[1]);
                             String to = Functions.text(a[2]);
-                            return t == null || from == null || to == null ? SqlValue.UNDEFINED : SqlValue.of(t.replace(from, to));
+                            return t == null || from == null || to == null ? SqlValue.UNDEFINED
+                                    : SqlValue.of(t.replace(from, to));
                         }),
                 Functions.fixed("indexof", 2, "indexof(String, String)", "indexof('abcd', 'bc') = 1", (s, a) -> {
                     String t = Functions.text(a[0]);
@@ -66,7 +73,8 @@ final class StringFunctions {
                         return SqlValue.UNDEFINED;
                     }
                     Long n = Conversions.toLongFloor(a[0]);
-                    return n == null || n < 0 || n > 127 ? SqlValue.UNDEFINED : SqlValue.of(String.valueOf((char) (long) n));
+                    return n == null || n < 0 || n > 127 ? SqlValue.UNDEFINED
+                            : SqlValue.of(String.valueOf((char) (long) n));
                 }),
                 new Def("regexp_matches", 2, 2, true, "regexp_matches(String, String)",
                         "regexp_matches('aaaa', 'a{2,}') = true", args -> regex(args, (m, a) -> SqlValue.of(m.find()))),
@@ -201,15 +209,63 @@ final class StringFunctions {
             }
             return (s, a) -> {
                 String t = Functions.text(a[0]);
-                return t == null ? SqlValue.UNDEFINED : f.apply(p.matcher(t), a);
+                return t == null ? SqlValue.UNDEFINED : f.apply(p.matcher(new Budgeted(t)), a);
             };
         }
         LastPattern cache = new LastPattern();
         return (s, a) -> {
             String t = Functions.text(a[0]);
             Pattern p = cache.compile(Functions.text(a[1]));
-            return t == null || p == null ? SqlValue.UNDEFINED : f.apply(p.matcher(t), a);
+            return t == null || p == null ? SqlValue.UNDEFINED : f.apply(p.matcher(new Budgeted(t)), a);
         };
+    }
+
+    /**
+     * The text a pattern runs over, counting the characters the matcher reads: a pattern that backtracks
+     * catastrophically on some payload (say {@code ^(.*a){12}$} on forty a's and a '!') is stopped after a
+     * budget proportional to the text, and the call fails (a {@link Evaluation.Kind#RUNTIME_ERROR} at the call)
+     * instead of holding the thread.
+     */
+    static final class Budgeted implements CharSequence {
+        static final long BASE_BUDGET = 1_000_000;
+        static final long PER_CHARACTER = 1_000;
+
+        private final String text;
+        private long left;
+
+        Budgeted(String text) {
+            this.text = text;
+            this.left = BASE_BUDGET + PER_CHARACTER * text.length();
+        }
+
+        private Budgeted(String text, long left) {
+            this.text = text;
+            this.left = left;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (--left < 0) {
+                throw new IllegalStateException("the regular expression needs too many steps on this text ("
+                        + text.length() + " characters)");
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new Budgeted(text.substring(start, end), left);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
     }
 
     /** The last pattern compiled for one call site; a benign race between threads at worst compiles twice. */

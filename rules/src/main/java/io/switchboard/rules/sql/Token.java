@@ -1,5 +1,8 @@
 package io.switchboard.rules.sql;
 
+import java.util.Locale;
+import java.util.Set;
+
 /**
  * One token of a statement: its type, where it is ({@code start} inclusive, {@code end} exclusive, character
  * offsets), and for words, strings and numbers its value: the word as written, the string with its escapes
@@ -7,6 +10,13 @@ package io.switchboard.rules.sql;
  * straight quote of its family (' or ").
  */
 record Token(Type type, int start, int end, Object value, char quote) {
+    /** Words that are keywords, not field names: a key so named is read with get(*, 'end'). */
+    private static final Set<String> RESERVED = Set.of("SELECT", "FROM", "WHERE", "AS", "CASE", "WHEN", "THEN",
+            "ELSE", "END", "AND", "OR", "NOT", "NULL", "TRUE", "FALSE");
+
+    static boolean isReserved(String word) {
+        return RESERVED.contains(word.toUpperCase(Locale.ROOT));
+    }
 
     enum Type {
         WORD, NUMBER, STRING,
@@ -38,7 +48,7 @@ record Token(Type type, int start, int end, Object value, char quote) {
             case EOF:
                 return "the end of the statement";
             case WORD:
-                return Parser.isReserved(word()) ? word().toUpperCase(java.util.Locale.ROOT) : "'" + word() + "'";
+                return isReserved(word()) ? word().toUpperCase(Locale.ROOT) : "'" + word() + "'";
             case STRING:
                 return "the string " + source.substring(start, end);
             default:

@@ -34,7 +34,8 @@ final class ValueFunctions {
         List<Def> defs = new ArrayList<>(List.of(
                 Functions.fixed("isUndefined", 1, "isUndefined(Any)", "isUndefined(floor([1,2,3])) = true",
                         (s, a) -> SqlValue.of(a[0] == SqlValue.UNDEFINED)),
-                Functions.fixed("isNull", 1, "isNull(Any)", "isNull(Null) = true", (s, a) -> SqlValue.of(a[0] == SqlValue.NULL)),
+                Functions.fixed("isNull", 1, "isNull(Any)", "isNull(Null) = true",
+                        (s, a) -> SqlValue.of(a[0] == SqlValue.NULL)),
                 // "Returns the first argument if it is a valid Decimal. Otherwise, the second argument is returned":
                 // Undefined and Null give the second; there is no NaN Decimal here
                 Functions.fixed("nanvl", 2, "nanvl(Any, Any)", "nanvl(missing, 3) = 3",
@@ -46,11 +47,13 @@ final class ValueFunctions {
                 new Def("decode", 2, 2, true, "decode(String, 'base64')", "decode('MjMuNw==', 'base64') = 23.7",
                         ValueFunctions::decode),
                 new Def("transform", 3, 3, true, "transform('enrichArray', Object, Array)",
-                        "transform('enrichArray', {'k': 1}, [{'a': 3}]) = [{\"a\":3,\"k\":1}]", args -> ValueFunctions::transform),
+                        "transform('enrichArray', {'k': 1}, [{'a': 3}]) = [{\"a\":3,\"k\":1}]",
+                        args -> ValueFunctions::transform),
                 new Def("parse_time", 2, 3, true, "parse_time(String, Int[, String])",
                         "parse_time('yyyy-MM-dd', 0) = \"1970-01-01\"", ValueFunctions::parseTime),
                 new Def("time_to_epoch", 2, 2, true, "time_to_epoch(String, String)",
-                        "time_to_epoch('18 December 2015', 'dd MMMM yyyy') = 1450396800000", ValueFunctions::timeToEpoch)));
+                        "time_to_epoch('18 December 2015', 'dd MMMM yyyy') = 1450396800000",
+                        ValueFunctions::timeToEpoch)));
         for (String hash : List.of("md2", "md5", "sha1", "sha224", "sha256", "sha384", "sha512")) {
             defs.add(hash(hash));
         }
@@ -190,14 +193,26 @@ final class ValueFunctions {
         return SqlValue.array(out);
     }
 
+    /** The digests of "hello", for the examples. */
+    private static final Map<String, String> HELLO_DIGESTS = Map.of(
+            "md2", "a9046c73e00331af68917d3804f70655",
+            "md5", "5d41402abc4b2a76b9719d911017c592",
+            "sha1", "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d",
+            "sha224", "ea09ae9cc6768c50fcee903ed054556e5bfc8347907f12598aa24193",
+            "sha256", "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
+            "sha384", "59e1748777448c69de6b800d7a33bbfb9ff1b463e44354c3553bcdb9c666fa9"
+                    + "0125a3c79f90397bdf5f6a13de828684f",
+            "sha512", "9b71d224bd62f3785d96d46ad3ea3d73319bfbc2890caadae2dff72519673ca7"
+                    + "2323c3d99ba5c11d7c7acc6e14b8c5da0c4663475c2e5c3adef46f73bcdec043");
+
     private static Def hash(String name) {
         String algorithm = name.startsWith("sha") ? "SHA-" + name.substring(3) : name.toUpperCase(Locale.ROOT);
         if (name.equals("sha1")) {
             algorithm = "SHA-1";
         }
         String jdkName = algorithm;
-        return Functions.fixed(name, 1, name + "(String)", name.equals("md5")
-                ? "md5('hello') = \"5d41402abc4b2a76b9719d911017c592\"" : name + "('hello')", (s, a) -> {
+        String example = name + "('hello') = \"" + HELLO_DIGESTS.get(name) + "\"";
+        return Functions.fixed(name, 1, name + "(String)", example, (s, a) -> {
                     String t = Conversions.toText(a[0]);
                     if (t == null) {
                         return SqlValue.UNDEFINED;
@@ -235,7 +250,7 @@ final class ValueFunctions {
         return b.toFormatter(Locale.US);
     }
 
-    /** {@code parse_time(pattern, timestamp[, timezone])}: a time in milliseconds formatted; the zone is UTC by default. */
+    /** {@code parse_time(pattern, timestamp[, timezone])}: a time in milliseconds, formatted; UTC by default. */
     private static Fn parseTime(Functions.Args args) {
         DateTimeFormatter literal = pattern(args, 0, false);
         return (s, a) -> {
