@@ -32,7 +32,11 @@ final class Conversions {
     private Conversions() {
     }
 
-    /** To Decimal: Int and Decimal as they are, a String that looks like a number; else null (Undefined). */
+    /**
+     * To Decimal: Int and Decimal as they are, a String that looks like a number; else null (Undefined). Every
+     * Decimal in a statement is within AWS's range (magnitude 1E-999 to 9.999E999): literals are checked when
+     * parsed, payload numbers and Strings when read, results of arithmetic when made.
+     */
     static BigDecimal toDecimal(SqlValue v) {
         if (v instanceof IntValue i) {
             return BigDecimal.valueOf(i.value());
@@ -63,7 +67,8 @@ final class Conversions {
             return null;
         }
         try {
-            return new BigDecimal(s, PRECISION);
+            BigDecimal d = new BigDecimal(s, PRECISION);
+            return Operators.inRange(d) ? d : null;
         } catch (NumberFormatException | ArithmeticException e) {
             return null;
         }
@@ -82,17 +87,14 @@ final class Conversions {
         if (d == null) {
             return null;
         }
-        return clampToLong(d.setScale(0, RoundingMode.FLOOR));
-    }
-
-    static long clampToLong(BigDecimal whole) {
-        if (whole.compareTo(LONG_MIN) <= 0) {
+        // compared before rounding: rounding a number with a large exponent would write out all its digits
+        if (d.compareTo(LONG_MIN) <= 0) {
             return Long.MIN_VALUE;
         }
-        if (whole.compareTo(LONG_MAX) >= 0) {
+        if (d.compareTo(LONG_MAX) >= 0) {
             return Long.MAX_VALUE;
         }
-        return whole.longValue();
+        return d.setScale(0, RoundingMode.FLOOR).longValue();
     }
 
     /**

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -24,9 +23,7 @@ import java.util.Map;
  * binary payload of AWS's reference rather than a half-read document.
  */
 final class Json {
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
-            .build();
+    private static final JsonFactory FACTORY = new JsonFactory();
 
     private Json() {
     }
@@ -77,11 +74,11 @@ final class Json {
                 return SqlValue.of(p.getText());
             case VALUE_NUMBER_INT:
                 if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                    return SqlValue.decimal(new BigDecimal(p.getBigIntegerValue()));
+                    return number(new BigDecimal(p.getBigIntegerValue()));
                 }
                 return SqlValue.of(p.getLongValue());
             case VALUE_NUMBER_FLOAT:
-                return SqlValue.decimal(p.getDecimalValue());
+                return number(p.getDecimalValue());
             case VALUE_TRUE:
                 return SqlValue.TRUE;
             case VALUE_FALSE:
@@ -93,6 +90,14 @@ final class Json {
                     private static final long serialVersionUID = 1L;
                 };
         }
+    }
+
+    /**
+     * A number of the payload; beyond AWS's Decimal range (magnitude 1E-999 to 9.999E999) it is Undefined, so that
+     * no later rounding of {@code 1e999999999} builds a billion-digit integer.
+     */
+    private static SqlValue number(BigDecimal d) {
+        return Operators.inRange(d) ? SqlValue.decimal(d) : SqlValue.UNDEFINED;
     }
 
     /**
@@ -143,7 +148,11 @@ final class Json {
         } else if (v instanceof SqlValue.IntValue i) {
             g.writeNumber(i.value());
         } else if (v instanceof SqlValue.DecimalValue d) {
-            g.writeNumber(d.value());
+            // plain notation for the usual magnitudes, scientific beyond (as JavaScript writes numbers), so that
+            // 9.999E+999 is not a thousand digits
+            BigDecimal n = d.value();
+            long exponent = (long) n.precision() - n.scale() - 1;
+            g.writeNumber(exponent >= 21 || exponent < -7 ? n.toString() : n.toPlainString());
         } else if (v instanceof SqlValue.BooleanValue b) {
             g.writeBoolean(b.value());
         } else if (v instanceof SqlValue.BinaryValue b) {

@@ -104,6 +104,15 @@ final class Operators {
     }
 
     private static SqlValue decimals(Arithmetic op, BigDecimal a, BigDecimal b) {
+        try {
+            return decimalsExact(op, a, b);
+        } catch (ArithmeticException e) {
+            // e.g. "Division impossible": the remainder of a quotient of more than 34 digits
+            return SqlValue.UNDEFINED;
+        }
+    }
+
+    private static SqlValue decimalsExact(Arithmetic op, BigDecimal a, BigDecimal b) {
         BigDecimal r;
         switch (op) {
             case ADD:
