@@ -47,11 +47,12 @@ abstract class ExpressionParser extends TokenCursor {
         }
     }
 
+    /** One level deeper (the caller's {@code finally} goes back up); refused past {@link #MAX_NESTING}. */
     private void enter() {
-        if (++nesting > MAX_NESTING) {
-            nesting = 0; // report once, then unwind to the clause
+        if (nesting >= MAX_NESTING) {
             fail(peek(), "the expression nests more than " + MAX_NESTING + " levels deep", "write it in fewer levels");
         }
+        nesting++;
     }
 
     private Expr and() {

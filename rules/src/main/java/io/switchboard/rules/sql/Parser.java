@@ -19,7 +19,7 @@ import java.util.Set;
  */
 final class Parser extends ExpressionParser {
     /** What parsing gave, for {@link SqlStatement}. */
-    record Parsed(Select select, TopicFilter from, int fromOffset, Expr where) {
+    record Parsed(Select select, TopicFilter from, Expr where) {
     }
 
     private Parser(Diagnostics d, List<Token> tokens) {
@@ -52,10 +52,8 @@ final class Parser extends ExpressionParser {
         next();
         Select select = selectList(true);
         TopicFilter filter = null;
-        int fromOffset = peek().start();
         if (peek().is("FROM")) {
             next();
-            fromOffset = peek().start();
             filter = topicFilter();
         }
         Expr where = null;
@@ -74,7 +72,7 @@ final class Parser extends ExpressionParser {
                     extra.is("WHERE") ? "a statement has one WHERE clause: join the conditions with AND"
                             : "a statement is SELECT ... FROM '<topic filter>' [WHERE condition]");
         }
-        return d.hasErrors() ? null : new Parsed(select, filter, fromOffset, where);
+        return d.hasErrors() ? null : new Parsed(select, filter, where);
     }
 
     /** The select list, up to FROM (which it does not consume). */
@@ -92,7 +90,6 @@ final class Parser extends ExpressionParser {
         List<Select.Item> items = new ArrayList<>();
         int listDepth = depth;
         while (true) {
-            Token start = peek();
             try {
                 items.add(item(value, items.size() + 1));
             } catch (Sync s) {
@@ -110,9 +107,6 @@ final class Parser extends ExpressionParser {
             if (value) {
                 d.error(comma.start(), "SELECT VALUE takes one expression, found ',' after it",
                         "remove the other items, or drop VALUE to make an object of them");
-            }
-            if (start == peek()) {
-                break; // no progress: give up on the list
             }
         }
         Token after = peek();

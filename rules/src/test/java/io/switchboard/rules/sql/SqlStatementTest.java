@@ -174,6 +174,11 @@ class SqlStatementTest {
                         assertThat(e.first().message()).isEqualTo("the expression nests more than 100 levels deep");
                     });
         }
+        // the limit is per expression, and it is back at zero for the next one
+        String deep = "(".repeat(99) + "1" + ")".repeat(99);
+        assertThatThrownBy(() -> SqlStatement.parse("SELECT " + "(".repeat(500) + "1" + ")".repeat(500) + " AS x, "
+                + deep + " AS y, " + "(".repeat(101) + "1" + ")".repeat(101) + " AS z FROM 'a'"))
+                .isInstanceOfSatisfying(SqlException.class, e -> assertThat(e.errors()).hasSize(2));
     }
 
     @Test
