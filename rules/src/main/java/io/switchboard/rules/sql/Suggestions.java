@@ -1,0 +1,46 @@
+package io.switchboard.rules.sql;
+
+import java.util.Collection;
+import java.util.Locale;
+
+/** "Did you mean": the closest name by edit distance, when it is close enough to be a typing slip. */
+final class Suggestions {
+    private Suggestions() {
+    }
+
+    static String closest(String name, Collection<String> candidates) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String c : candidates) {
+            int d = distance(lower, c.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                best = c;
+                bestDistance = d;
+            }
+        }
+        int allowed = Math.max(1, Math.min(3, lower.length() / 3));
+        return bestDistance <= allowed ? best : null;
+    }
+
+    /** Damerau-Levenshtein distance (optimal string alignment): a swap of two letters counts one. */
+    static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+}
