@@ -32,6 +32,27 @@ final class Parser extends ExpressionParser {
         return new Parser(d, tokens).statement();
     }
 
+    /** One expression and nothing after it (a substitution template's {@code ${...}}), or null on problems. */
+    static Expr expressionOnly(Diagnostics d) {
+        List<Token> tokens = Lexer.tokenize(d);
+        Parser p = new Parser(d, tokens);
+        if (p.at(Type.EOF)) {
+            d.error(0, "the substitution is empty", "write an expression, e.g. ${topic(2)}");
+            return null;
+        }
+        Expr e;
+        try {
+            e = p.expression();
+        } catch (Sync s) {
+            return null;
+        }
+        if (!p.at(Type.EOF)) {
+            d.error(p.peek().start(), "unexpected " + p.describe(p.peek()) + " after the expression",
+                    "a substitution holds one expression");
+        }
+        return d.hasErrors() ? null : e;
+    }
+
     private Parsed statement() {
         Token first = peek();
         if (first.type() == Type.EOF) {
