@@ -5,6 +5,7 @@ import io.switchboard.admin.http.Access;
 import io.switchboard.admin.http.HttpServer;
 import io.switchboard.admin.metrics.Metrics;
 import io.switchboard.broker.Broker;
+import io.switchboard.broker.BrokerExtension;
 import io.switchboard.broker.HttpListener;
 import io.switchboard.broker.config.HttpConfig;
 import io.switchboard.broker.transport.TlsContexts;
@@ -59,11 +60,16 @@ public final class AdminServer implements HttpListener {
         metrics.close();
     }
 
-    /** Found by the broker through ServiceLoader. */
-    public static final class Provider implements HttpListener.Provider {
+    /** Found by the broker through ServiceLoader: starts after the extensions whose state the API shows. */
+    public static final class Provider implements BrokerExtension.Provider {
         @Override
-        public HttpListener start(Broker broker) {
-            return AdminServer.start(broker, broker.config().http());
+        public int order() {
+            return 1000;
+        }
+
+        @Override
+        public BrokerExtension start(Broker broker) {
+            return broker.config().http().enabled() ? AdminServer.start(broker, broker.config().http()) : null;
         }
     }
 }

@@ -10,6 +10,7 @@ import io.switchboard.broker.auth.IssuedCredentials;
 import io.switchboard.broker.config.ConfigException;
 import io.switchboard.broker.config.SecurityConfig;
 import io.switchboard.broker.config.BrokerConfig;
+import io.switchboard.broker.protocol.PublishTap;
 import io.switchboard.broker.delivery.RequestHelp;
 import io.switchboard.broker.delivery.Router;
 import io.switchboard.broker.delivery.SharedSubscriptionStrategy;
@@ -38,6 +39,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -73,8 +75,10 @@ public final class Broker implements AutoCloseable, BrokerAccess {
     /** The authenticator in force: the configured one, letting issued credentials in too. */
     private final Authenticator authenticator;
     private final Instant startedAt;
-    /** The HTTP listener (module admin) when configured; null otherwise. */
-    private HttpListener http;
+    /** What other modules brought (the rules engine, the HTTP listener), in the order they started. */
+    private final List<BrokerExtension> extensions = new ArrayList<>();
+    /** Where messages clients publish are shown to an extension (the rules engine). */
+    private final PublishTap.Holder tap = new PublishTap.Holder();
     private volatile boolean closed;
 
     private Broker(Builder b) {
@@ -93,7 +97,7 @@ public final class Broker implements AutoCloseable, BrokerAccess {
                 audit, metrics, clock, help);
         ClientEvents events = config.sys().events() ? new ClientEventPublisher(router) : ClientEvents.NONE;
         MqttProtocol protocol = new MqttProtocol(config, metrics, clock, sessions, router, retained, storage,
-                authenticator, b.authorizer, audit, events, help);
+                authenticator, b.authorizer, audit, events, help, tap);
         this.server = new MqttServer(config, protocol, metrics, clock);
         this.sys = new SysPublisher(config.sys().interval(), metrics, sessions, subscriptions, retained,
                 router, clock, version());
@@ -222,6 +226,32 @@ public final class Broker implements AutoCloseable, BrokerAccess {
         return router;
     }
 
+    /**
+     * Starts the extensions the class path brings and the configuration asks for, in their order;
+     * a section whose module is missing stops the start, saying which module it needs.
+     */
+    private void startExtensions() {
+        List<BrokerExtension.Provider> providers = new ArrayList<>();
+        ServiceLoader.load(BrokerExtension.Provider.class).forEach(providers::add);
+        providers.sort(java.util.Comparator.comparingInt(BrokerExtension.Provider::order));
+        for (BrokerExtension.Provider p : providers) {
+            BrokerExtension e = p.start(this);
+            if (e != null) {
+                synchronized (extensions) {
+                    extensions.add(e);
+                }
+            }
+        }
+        if (config.http().enabled() && extension(HttpListener.class).isEmpty()) {
+            throw new ConfigException("the http section needs the switchboard-admin module on the class path"
+                    + " (the switchboard command line has it)");
+        }
+        if (config.rules().enabled() && tap.get() == PublishTap.NONE) {
+            throw new ConfigException("the rules section needs the switchboard-rules module on the class path"
+                    + " (the switchboard command line has it)");
+        }
+    }
+
     /** Its clock: wall-clock time of expiries, events and the admin API's sessions. */
     public Clock clock() {
         return clock;
@@ -304,10 +334,23 @@ public final class Broker implements AutoCloseable, BrokerAccess {
 
     /** The HTTP listener's port; fails when there is none. */
     public int httpPort() {
-        if (http == null) {
-            throw new IllegalStateException("no HTTP listener: the configuration's http section is absent or off");
+        return extension(HttpListener.class).orElseThrow(() -> new IllegalStateException(
+                "no HTTP listener: the configuration's http section is absent or off")).port();
+    }
+
+    /** A started extension of this type (the rules engine, the HTTP listener), if any. */
+    public <T> Optional<T> extension(Class<T> type) {
+        synchronized (extensions) {
+            return extensions.stream().filter(type::isInstance).map(type::cast).findFirst();
         }
-        return http.port();
+    }
+
+    /**
+     * Shows every message clients publish, once accepted and routed, to {@code t} (the rules engine),
+     * on the publisher's event loop; null stops it. One tap at a time.
+     */
+    public void tapPublishes(PublishTap t) {
+        tap.set(t);
     }
 
     /** The $SYS statistics publisher (its {@code snapshot()} is what it publishes). */
@@ -357,8 +400,18 @@ public final class Broker implements AutoCloseable, BrokerAccess {
             return;
         }
         closed = true;
-        if (http != null) {
-            http.close();
+        tap.set(null);
+        List<BrokerExtension> started;
+        synchronized (extensions) {
+            started = new ArrayList<>(extensions);
+            extensions.clear();
+        }
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (RuntimeException e) {
+                LOG.warn("Stopping {} failed", started.get(i).getClass().getSimpleName(), e);
+            }
         }
         LOG.info("Stopping: disconnecting clients");
         if (accessControl != null) {
@@ -457,24 +510,13 @@ public final class Broker implements AutoCloseable, BrokerAccess {
             if (broker.accessControl != null) {
                 broker.accessControl.started(broker);
             }
-            if (broker.config.http().enabled()) {
-                try {
-                    broker.http = loadHttp().start(broker);
-                } catch (RuntimeException e) {
-                    broker.close();
-                    throw e;
-                }
+            try {
+                broker.startExtensions();
+            } catch (RuntimeException e) {
+                broker.close();
+                throw e;
             }
             return broker;
-        }
-
-        /** The HTTP listener's provider on the class path. */
-        private static HttpListener.Provider loadHttp() {
-            for (HttpListener.Provider p : ServiceLoader.load(HttpListener.Provider.class)) {
-                return p;
-            }
-            throw new ConfigException("the http section needs the switchboard-admin module on the class path"
-                    + " (the switchboard command line has it)");
         }
 
         /** The access control of {@code security.policy}, from the provider on the class path. */

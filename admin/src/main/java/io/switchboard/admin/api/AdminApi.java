@@ -17,6 +17,7 @@ public final class AdminApi {
         new BrokerEndpoints(broker, access, audit).register(routes);
         new ClientEndpoints(broker, audit).register(routes);
         new MessageEndpoints(broker, audit).register(routes);
+        new RuleEndpoints(broker, audit).register(routes);
         return routes;
     }
 }

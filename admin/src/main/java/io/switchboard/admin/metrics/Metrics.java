@@ -15,6 +15,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import io.netty.util.internal.PlatformDependent;
 import io.switchboard.broker.Broker;
+import io.switchboard.rules.engine.RulesService;
 import io.micrometer.core.instrument.Gauge;
 
 /**
@@ -30,6 +31,8 @@ public final class Metrics implements AutoCloseable {
     public Metrics(Broker broker) {
         new BrokerMeters(broker).bindTo(registry);
         registry.getPrometheusRegistry().register(new BrokerCollector(broker));
+        broker.extension(RulesService.class)
+                .ifPresent(rules -> registry.getPrometheusRegistry().register(new RulesCollector(rules)));
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

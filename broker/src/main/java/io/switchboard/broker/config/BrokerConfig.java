@@ -17,10 +17,11 @@ import java.util.List;
  *     connect and do everything)
  * @param http the HTTP listener of metrics, health checks, the admin API and the console (module
  *     {@code admin}); default none
+ * @param rules the rules engine (module {@code rules}); default none
  */
 public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, SessionConfig sessions,
         Integer eventLoopThreads, SysConfig sys, StorageConfig storage, RpcConfig rpc, SecurityConfig security,
-        HttpConfig http) {
+        HttpConfig http, RulesConfig rules) {
 
     public BrokerConfig {
         listeners = listeners == null || listeners.isEmpty() ? List.of(ListenerConfig.defaults())
@@ -32,6 +33,7 @@ public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, Sess
         rpc = rpc == null ? RpcConfig.defaults() : rpc;
         security = security == null ? SecurityConfig.defaults() : security;
         http = http == null ? HttpConfig.off() : http;
+        rules = rules == null ? RulesConfig.defaults() : rules;
         eventLoopThreads = Check.range("eventLoopThreads", eventLoopThreads, 0, 0, 1024);
         long names = listeners.stream().map(ListenerConfig::name).distinct().count();
         if (names != listeners.size()) {
@@ -58,6 +60,13 @@ public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, Sess
         this(listeners, mqtt, sessions, eventLoopThreads, sys, storage, null);
     }
 
+    /** Without a {@code rules} section: no rules. */
+    public BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, SessionConfig sessions,
+            Integer eventLoopThreads, SysConfig sys, StorageConfig storage, RpcConfig rpc, SecurityConfig security,
+            HttpConfig http) {
+        this(listeners, mqtt, sessions, eventLoopThreads, sys, storage, rpc, security, http, null);
+    }
+
     /** Without an {@code http} section: no HTTP listener. */
     public BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, SessionConfig sessions,
             Integer eventLoopThreads, SysConfig sys, StorageConfig storage, RpcConfig rpc, SecurityConfig security) {
@@ -71,7 +80,7 @@ public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, Sess
     }
 
     public static BrokerConfig defaults() {
-        return new BrokerConfig(null, null, null, null, null, null, null, null, null);
+        return new BrokerConfig(null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A copy whose first listener binds another host and/or port (null keeps the current value). */
@@ -85,41 +94,45 @@ public record BrokerConfig(List<ListenerConfig> listeners, MqttConfig mqtt, Sess
         }
         List<ListenerConfig> all = new java.util.ArrayList<>(listeners);
         all.set(0, first);
-        return new BrokerConfig(all, mqtt, sessions, eventLoopThreads, sys, storage, rpc, security, http);
+        return new BrokerConfig(all, mqtt, sessions, eventLoopThreads, sys, storage, rpc, security, http, rules);
     }
 
     public BrokerConfig withMqtt(MqttConfig m) {
-        return new BrokerConfig(listeners, m, sessions, eventLoopThreads, sys, storage, rpc, security, http);
+        return new BrokerConfig(listeners, m, sessions, eventLoopThreads, sys, storage, rpc, security, http, rules);
     }
 
     public BrokerConfig withSessions(SessionConfig s) {
-        return new BrokerConfig(listeners, mqtt, s, eventLoopThreads, sys, storage, rpc, security, http);
+        return new BrokerConfig(listeners, mqtt, s, eventLoopThreads, sys, storage, rpc, security, http, rules);
     }
 
     public BrokerConfig withSys(SysConfig s) {
-        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, s, storage, rpc, security, http);
+        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, s, storage, rpc, security, http, rules);
     }
 
     public BrokerConfig withStorage(StorageConfig s) {
-        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, s, rpc, security, http);
+        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, s, rpc, security, http, rules);
     }
 
     public BrokerConfig withRpc(RpcConfig r) {
-        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, storage, r, security, http);
+        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, storage, r, security, http, rules);
+    }
+
+    public BrokerConfig withRules(RulesConfig r) {
+        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, storage, rpc, security, http, r);
     }
 
     public BrokerConfig withHttp(HttpConfig h) {
-        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, storage, rpc, security, h);
+        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, storage, rpc, security, h, rules);
     }
 
     /** A copy with one more listener. */
     public BrokerConfig withListener(ListenerConfig l) {
         List<ListenerConfig> all = new java.util.ArrayList<>(listeners);
         all.add(l);
-        return new BrokerConfig(all, mqtt, sessions, eventLoopThreads, sys, storage, rpc, security, http);
+        return new BrokerConfig(all, mqtt, sessions, eventLoopThreads, sys, storage, rpc, security, http, rules);
     }
 
     public BrokerConfig withSecurity(SecurityConfig s) {
-        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, storage, rpc, s, http);
+        return new BrokerConfig(listeners, mqtt, sessions, eventLoopThreads, sys, storage, rpc, s, http, rules);
     }
 }

@@ -38,7 +38,8 @@ public final class MqttProtocol {
 
     public MqttProtocol(BrokerConfig config, BrokerMetrics metrics, Clock clock, SessionRegistry sessions,
             Router router, RetainedIndex retained, Storage storage, Authenticator authenticator,
-            Authorizer authorizer, DenialAudit audit, ClientEvents events, RequestHelp help) {
+            Authorizer authorizer, DenialAudit audit, ClientEvents events, RequestHelp help,
+            PublishTap.Holder tap) {
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
@@ -50,7 +51,7 @@ public final class MqttProtocol {
         this.connect = new ConnectHandler(config, sessions, new ClientIdGenerator(), authenticator, authorizer, audit,
                 events);
         this.recheck = new Recheck(authenticator, authorizer, audit);
-        this.publishes = new PublishReceiver(config, router, authorizer, audit, metrics, clock, storage, help);
+        this.publishes = new PublishReceiver(config, router, authorizer, audit, metrics, clock, storage, help, tap);
         this.subscriptions = new SubscriptionHandler(config.mqtt(), retained, authorizer, audit, clock);
     }
 

@@ -43,7 +43,8 @@ final class PublishReceiver {
     private final RequestHelp help;
 
     PublishReceiver(BrokerConfig config, Router router, Authorizer authorizer, DenialAudit audit,
-            BrokerMetrics metrics, Clock clock, Storage storage, RequestHelp help) {
+            BrokerMetrics metrics, Clock clock, Storage storage, RequestHelp help, PublishTap.Holder tap) {
+        this.tap = tap;
         this.storage = storage;
         this.help = help;
         this.mqtt = config.mqtt();
@@ -54,6 +55,9 @@ final class PublishReceiver {
         this.metrics = metrics;
         this.clock = clock;
     }
+
+    /** The rules engine's view of what clients publish (PublishTap.NONE without one). */
+    private final PublishTap.Holder tap;
 
     void onPublish(MqttConnection c, PublishPacket p) {
         boolean v5 = c.version.isV5();
@@ -213,6 +217,7 @@ final class PublishReceiver {
         }
         int matched = router.publish(message, c, batch, c.eventLoop());
         help.published(message, matched);
+        tap.get().published(message, c.clientId(), c.identity);
         if (p.qos() > 0) {
             ReasonCode rc = matched == 0 && c.version.isV5() ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
             if (!storage.durable()) {

@@ -1,0 +1,32 @@
+package io.switchboard.broker.protocol;
+
+import io.switchboard.broker.auth.ClientIdentity;
+import io.switchboard.broker.message.Message;
+
+/**
+ * Sees every message a client publishes that the broker accepted (authorized and routed), on the
+ * publisher's event loop, after it was handed to its subscribers: the rules engine. It must not block
+ * and must not throw. The broker's own messages (Wills, $SYS, what the admin API or a rule publishes)
+ * do not pass here.
+ */
+@FunctionalInterface
+public interface PublishTap {
+    /** Sees nothing. */
+    PublishTap NONE = (message, clientId, publisher) -> { };
+
+    /** @param publisher who the publisher authenticated as, or null */
+    void published(Message message, String clientId, ClientIdentity publisher);
+
+    /** The one tap in force, set once an extension that wants to see messages has started. */
+    final class Holder {
+        private volatile PublishTap tap = NONE;
+
+        public PublishTap get() {
+            return tap;
+        }
+
+        public void set(PublishTap t) {
+            this.tap = t == null ? NONE : t;
+        }
+    }
+}
