@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * renders the templates, admits the output or refuses it at once (queue full), and starts a request if fewer than
  * {@code concurrency} are in flight. The JDK's {@link HttpClient} (HTTP/1.1, asynchronous) runs on this action's
  * own executor, two daemon threads {@code sb-rule-http-N} that end when idle; the client's selector is a
- * daemon thread of the JDK's. Back-off waits and the timeout of each attempt are tasks on one daemon thread
+ * daemon thread of the JDK's ({@code HttpClient-N-SelectorManager}), from construction to {@link #close} (on JDK
+ * 21 and later) or until the closed action is collected (JDK 17 to 20, which cannot stop a client). Back-off waits and the timeout of each attempt are tasks on one daemon thread
  * {@code sb-rule-http-retry-N}: no thread waits. A request holds its place among the {@code concurrency} from
  * its first attempt to its last, back-off included, so a failing endpoint is not sent more at once than a
  * healthy one. Stages complete on the executor's threads (or the caller's, when refused at once).
@@ -75,11 +76,7 @@ public final class HttpAction implements Action {
     private final Set<Delivery> started = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    /**
-     * Builds the action and its client; no thread starts before the first request.
-     *
-     * @throws IllegalArgumentException never for a valid config (its templates parsed there already)
-     */
+    /** Builds the action and its client; the executor's and the timer's threads start with the first request. */
     public HttpAction(HttpActionConfig config) {
         this.url = Check.template("http.url", config.url());
         boolean contentType = false;
@@ -161,8 +158,18 @@ public final class HttpAction implements Action {
             release(d);
         }
         timers.shutdownNow();
+        stopClient();
         // not shutdownNow: the client may still hand the executor the end of a cancelled exchange
         executor.shutdown();
+    }
+
+    /** Stops the client's selector thread where the JDK can (21 and later); this module is built for 17. */
+    private void stopClient() {
+        try {
+            HttpClient.class.getMethod("shutdownNow").invoke(client);
+        } catch (ReflectiveOperationException e) {
+            // JDK 17 to 20: the selector ends when the client is collected
+        }
     }
 
     /** The request for one output: templates rendered, URL checked. */
