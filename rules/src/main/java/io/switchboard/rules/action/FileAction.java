@@ -96,6 +96,9 @@ public final class FileAction implements Action {
         if (closed) {
             return CompletableFuture.failedFuture(new ActionFailure(STOPPED));
         }
+        if (input.output() == null) {
+            return CompletableFuture.failedFuture(new ActionFailure("the output is missing"));
+        }
         if (!admit()) {
             return CompletableFuture.failedFuture(new ActionFailure("queue full (" + queueSize
                     + " waiting): the file is written slower than the messages come"));

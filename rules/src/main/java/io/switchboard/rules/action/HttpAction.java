@@ -1,15 +1,11 @@
 package io.switchboard.rules.action;
 
 import io.switchboard.rules.sql.SqlTemplate;
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,8 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code concurrency} are in flight. The JDK's {@link HttpClient} (HTTP/1.1, asynchronous) runs on this action's
  * own executor, two daemon threads {@code sb-rule-http-N} that end when idle; the client's selector is a
  * daemon thread of the JDK's ({@code HttpClient-N-SelectorManager}), from construction to {@link #close} (on JDK
- * 21 and later) or until the closed action is collected (JDK 17 to 20, which cannot stop a client). Back-off waits and the timeout of each attempt are tasks on one daemon thread
- * {@code sb-rule-http-retry-N}: no thread waits. A request holds its place among the {@code concurrency} from
+ * 21 and later) or until the closed action is collected (JDK 17 to 20, which cannot stop a client). Back-off
+ * waits and the timeout of each attempt are tasks on one daemon thread {@code sb-rule-http-retry-N}: no thread
+ * waits. A request holds its place among the {@code concurrency} from
  * its first attempt to its last, back-off included, so a failing endpoint is not sent more at once than a
  * healthy one. Stages complete on the executor's threads (or the caller's, when refused at once).
  *
@@ -50,7 +47,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class HttpAction implements Action {
     static final String STOPPED = "the rule was stopped";
-    static final long MAX_BACKOFF_MILLIS = 30_000;
 
     private final SqlTemplate url;
     private final List<Header> headers = new ArrayList<>();
@@ -127,6 +123,8 @@ public final class HttpAction implements Action {
             d = new Delivery(request(input));
         } catch (ActionFailure f) {
             return CompletableFuture.failedFuture(f);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new ActionFailure("cannot make the request: " + e, e));
         }
         if (!admit()) {
             return CompletableFuture.failedFuture(new ActionFailure("queue full (" + queueSize
@@ -298,14 +296,14 @@ public final class HttpAction implements Action {
             d.last = "HTTP " + code;
             d.lastBody = body;
             d.timedOut = false;
-            retryAfterMillis = retryAfterMillis(response);
+            retryAfterMillis = Backoff.retryAfterMillis(response);
         } else {
             Throwable cause = error instanceof CompletionException && error.getCause() != null
                     ? error.getCause() : error;
             d.lastBody = "";
             // cancelled: by the guard above (close() cancels only what it has already failed)
             d.timedOut = timedOut || cause instanceof HttpTimeoutException || cause instanceof CancellationException;
-            d.last = describe(cause, d.request.uri());
+            d.last = HttpTarget.describe(cause, d.request.uri());
         }
         if (d.attempts > retries) {
             String attempts = d.attempts + (d.attempts == 1 ? " attempt" : " attempts");
@@ -314,8 +312,8 @@ public final class HttpAction implements Action {
                     : d.last + " after " + attempts + " (" + d.request.uri() + ")" + d.lastBody));
             return;
         }
-        long wait = Math.max(backoff(backoffMillis, d.attempts, ThreadLocalRandom.current().nextDouble()),
-                Math.min(retryAfterMillis, MAX_BACKOFF_MILLIS));
+        long wait = Math.max(Backoff.millis(backoffMillis, d.attempts, ThreadLocalRandom.current().nextDouble()),
+                Math.min(retryAfterMillis, Backoff.MAX_MILLIS));
         try {
             timers.schedule(() -> attempt(d), wait, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
@@ -348,54 +346,6 @@ public final class HttpAction implements Action {
             admitted.decrementAndGet();
             d.result.completeExceptionally(new ActionFailure(STOPPED));
         }
-    }
-
-    /**
-     * The wait before retry number {@code retry} (1 for the first): {@code base} doubled at each retry, at most
-     * {@value #MAX_BACKOFF_MILLIS} ms, of which a random part ({@code random} in [0, 1)) is taken off, up to half:
-     * so retries of many outputs failed together do not come back together.
-     */
-    static long backoff(long base, int retry, double random) {
-        long full = Math.min(MAX_BACKOFF_MILLIS, base << Math.min(retry - 1, 20));
-        return full - (long) (full / 2 * random);
-    }
-
-    /** A Retry-After in seconds (of a 429 or 503), in ms; 0 without one (or as a date, which is not read). */
-    private static long retryAfterMillis(HttpResponse<?> response) {
-        String v = response.headers().firstValue("Retry-After").orElse("").strip();
-        if (v.isEmpty() || v.length() > 6 || !v.chars().allMatch(Character::isDigit)) {
-            return 0;
-        }
-        return Long.parseLong(v) * 1000;
-    }
-
-    /**
-     * An exchange's failure in words: "unknown host x.example", "cannot connect (refused or closed)", "I/O error:
-     * ...". The JDK's client reports a refused connection as a ConnectException without a message, caused by a
-     * ClosedChannelException without one either.
-     */
-    static String describe(Throwable t, URI uri) {
-        String message = null;
-        Throwable deepest = t;
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (message == null && c.getMessage() != null && !c.getMessage().isBlank()) {
-                message = c.getMessage();
-            }
-            deepest = c;
-        }
-        if (deepest instanceof UnresolvedAddressException || deepest instanceof UnknownHostException) {
-            return "unknown host " + uri.getHost();
-        }
-        if (t instanceof ConnectException) {
-            return message == null ? "cannot connect (refused or closed)" : "cannot connect: " + message;
-        }
-        if (message == null) {
-            message = deepest.getClass().getSimpleName();
-        }
-        if (t instanceof IOException) {
-            return "I/O error: " + message;
-        }
-        return t.getClass().getSimpleName() + ": " + message;
     }
 
     private record Header(String name, SqlTemplate value) {

@@ -1,11 +1,15 @@
 package io.switchboard.rules.action;
 
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
 import java.util.Locale;
 import java.util.Map;
 
-/** What the {@code http} action says about URLs and statuses, in words for the error record. */
+/** What the {@code http} action says about URLs, statuses and failed exchanges, in words for the error record. */
 final class HttpTarget {
     /** The reason phrases of the statuses an endpoint commonly answers (the JDK's client does not give it). */
     private static final Map<Integer, String> REASONS = Map.ofEntries(
@@ -65,5 +69,34 @@ final class HttpTarget {
     /** Whether an answer with this status is worth another attempt. */
     static boolean retryable(int code) {
         return code == 429 || code >= 500 && code <= 599;
+    }
+
+    /**
+     * An exchange's failure in words: "unknown host x.example", "cannot connect (refused or closed)", "I/O error:
+     * ...". The JDK's client reports a refused connection as a ConnectException without a message, caused by a
+     * ClosedChannelException without one either.
+     */
+    static String describe(Throwable t, URI uri) {
+        String message = null;
+        Throwable deepest = t;
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (message == null && c.getMessage() != null && !c.getMessage().isBlank()) {
+                message = c.getMessage();
+            }
+            deepest = c;
+        }
+        if (deepest instanceof UnresolvedAddressException || deepest instanceof UnknownHostException) {
+            return "unknown host " + uri.getHost();
+        }
+        if (t instanceof ConnectException) {
+            return message == null ? "cannot connect (refused or closed)" : "cannot connect: " + message;
+        }
+        if (message == null) {
+            message = deepest.getClass().getSimpleName();
+        }
+        if (t instanceof IOException) {
+            return "I/O error: " + message;
+        }
+        return t.getClass().getSimpleName() + ": " + message;
     }
 }

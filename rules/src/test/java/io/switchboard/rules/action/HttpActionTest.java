@@ -203,22 +203,22 @@ class HttpActionTest {
         URI uri = URI.create("http://x.example/a");
         ConnectException refused = new ConnectException();
         refused.initCause(new ClosedChannelException());
-        assertThat(HttpAction.describe(refused, uri)).isEqualTo("cannot connect (refused or closed)");
+        assertThat(HttpTarget.describe(refused, uri)).isEqualTo("cannot connect (refused or closed)");
         ConnectException unresolved = new ConnectException();
         unresolved.initCause(new UnresolvedAddressException());
-        assertThat(HttpAction.describe(unresolved, uri)).isEqualTo("unknown host x.example");
-        assertThat(HttpAction.describe(new IOException("HTTP/1.1 header parser received no bytes"), uri))
+        assertThat(HttpTarget.describe(unresolved, uri)).isEqualTo("unknown host x.example");
+        assertThat(HttpTarget.describe(new IOException("HTTP/1.1 header parser received no bytes"), uri))
                 .isEqualTo("I/O error: HTTP/1.1 header parser received no bytes");
     }
 
     @Test
     void backOffDoublesWithJitterUpToThirtySeconds() {
-        assertThat(HttpAction.backoff(200, 1, 0)).isEqualTo(200);
-        assertThat(HttpAction.backoff(200, 1, 0.999)).isEqualTo(101);
-        assertThat(HttpAction.backoff(200, 2, 0)).isEqualTo(400);
-        assertThat(HttpAction.backoff(200, 4, 0.5)).isEqualTo(1200);
-        assertThat(HttpAction.backoff(60_000, 1, 0)).isEqualTo(30_000);
-        assertThat(HttpAction.backoff(10, 11, 0)).isEqualTo(10_240);
-        assertThat(HttpAction.backoff(10, 40, 0)).isEqualTo(30_000);
+        assertThat(Backoff.millis(200, 1, 0)).isEqualTo(200);
+        assertThat(Backoff.millis(200, 1, 0.999)).isEqualTo(101);
+        assertThat(Backoff.millis(200, 2, 0)).isEqualTo(400);
+        assertThat(Backoff.millis(200, 4, 0.5)).isEqualTo(1200);
+        assertThat(Backoff.millis(60_000, 1, 0)).isEqualTo(30_000);
+        assertThat(Backoff.millis(10, 11, 0)).isEqualTo(10_240);
+        assertThat(Backoff.millis(10, 40, 0)).isEqualTo(30_000);
     }
 }
