@@ -145,8 +145,13 @@ public final class RulesEngine implements AutoCloseable {
      * @throws RulesException listing every problem, each with its place; the rules in force stay
      */
     public synchronized void replace(List<RuleSpec> specs, String source) {
+        replace(specs, source, List.of());
+    }
+
+    /** As {@link #replace(List, String)}, with problems found before (the file's structure) refusing it too. */
+    public synchronized void replace(List<RuleSpec> specs, String source, List<String> before) {
         RuleSet old = set;
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(before);
         List<CompiledRule> compiled = new ArrayList<>();
         List<CompiledRule> built = new ArrayList<>();
         for (RuleSpec spec : specs) {

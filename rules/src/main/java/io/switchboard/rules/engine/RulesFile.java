@@ -43,21 +43,27 @@ public final class RulesFile {
     }
 
     /**
+     * What a file holds: the rules well formed, and the problems of the others (the SQL and the actions
+     * of all are checked when compiled, so that one refusal lists every problem).
+     */
+    public record Read(List<RuleSpec> rules, List<String> problems) {
+    }
+
+    /**
      * Reads the rules of {@code text}; {@code source} names it in messages.
      *
-     * @throws RulesException listing every problem of the file's structure (the SQL and the actions are
-     *     checked when compiled)
+     * @throws RulesException when the text is not YAML at all
      */
-    public static List<RuleSpec> read(String text, String source) {
+    public static Read read(String text, String source) {
         List<RuleSpec> rules = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         if (text.isBlank()) {
-            return rules;
+            return new Read(rules, problems);
         }
         try (JsonParser p = YAML.getFactory().createParser(text)) {
             JsonToken t = p.nextToken();
             if (t == null) {
-                return rules;
+                return new Read(rules, problems);
             }
             if (t != JsonToken.START_OBJECT) {
                 throw new RulesException(List.of(source + " line " + line(p) + ": expected 'rules:' and a list of rules"));
@@ -101,10 +107,7 @@ public final class RulesFile {
             }
             names.add(r.name());
         }
-        if (!problems.isEmpty()) {
-            throw new RulesException(problems);
-        }
-        return rules;
+        return new Read(rules, problems);
     }
 
     /** A rule sent to the admin API, as JSON; null with what is wrong added to {@code problems}. */

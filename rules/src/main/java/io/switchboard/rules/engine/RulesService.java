@@ -95,8 +95,9 @@ public final class RulesService implements BrokerExtension {
         byte[] bytes = read();
         List<RuleSpec> specs;
         try {
-            specs = RulesFile.read(new String(bytes, StandardCharsets.UTF_8), file.toString());
-            engine.replace(specs, file.toString());
+            RulesFile.Read read = RulesFile.read(new String(bytes, StandardCharsets.UTF_8), file.toString());
+            specs = read.rules();
+            engine.replace(specs, file.toString(), read.problems());
         } catch (RulesException e) {
             inForce = hash(bytes); // the same content is not tried again until it changes
             return new Reload(false, "rules not reloaded, the ones in force stay: " + e.getMessage());
