@@ -1,5 +1,7 @@
 package io.switchboard.rules.action;
 
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,9 +19,13 @@ final class ActionThreads implements ThreadFactory {
         this.counter = counter;
     }
 
-    /** {@code sb-rule-http-N}: the HTTP client's executor. */
-    static ActionThreads http() {
-        return new ActionThreads("sb-rule-http-", HTTP);
+    /** {@code sb-rule-http-N}: the HTTP client's executor, a fork-join pool (its workers are daemons). */
+    static ForkJoinPool.ForkJoinWorkerThreadFactory httpPool() {
+        return pool -> {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+            t.setName("sb-rule-http-" + HTTP.incrementAndGet());
+            return t;
+        };
     }
 
     /** {@code sb-rule-http-retry-N}: back-off waits and timeouts. */

@@ -15,14 +15,13 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,10 +30,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The {@code http} action: POSTs each output, as JSON, to an endpoint whose URL and headers are substitution
  * templates, retrying with back-off, through a bounded queue (docs/rules.md, "Actions: http").
  *
- * <p><b>Threads.</b> {@link #run} may be called from any thread (the broker's event loops) and never blocks: it
- * renders the templates, admits the output or refuses it at once (queue full), and starts a request if fewer than
- * {@code concurrency} are in flight. The JDK's {@link HttpClient} (HTTP/1.1, asynchronous) runs on this action's
- * own executor, two daemon threads {@code sb-rule-http-N} that end when idle; the client's selector is a
+ * <p><b>Threads.</b> {@link #run} may be called from any thread (the broker's event loops) and never blocks, nor
+ * takes a lock: it renders the templates, admits the output or refuses it at once (queue full), adds it to a
+ * lock-free queue and, if fewer than {@code concurrency} requests are in flight, hands the executor a task that
+ * starts it (a fork-join pool, which takes a task without a lock: a ThreadPoolExecutor's queue takes one on every
+ * offer, where an event loop could park under load). The JDK's {@link HttpClient} (HTTP/1.1, asynchronous) runs
+ * on that executor, two daemon threads {@code sb-rule-http-N} that end when idle; the client's selector is a
  * daemon thread of the JDK's ({@code HttpClient-N-SelectorManager}), from construction to {@link #close} (on JDK
  * 21 and later) or until the closed action is collected (JDK 17 to 20, which cannot stop a client). Back-off
  * waits and the timeout of each attempt are tasks on one daemon thread {@code sb-rule-http-retry-N}: no thread
@@ -58,7 +59,7 @@ public final class HttpAction implements Action {
     private final int queueSize;
     private final int concurrency;
 
-    private final ThreadPoolExecutor executor;
+    private final ForkJoinPool executor;
     private final ScheduledThreadPoolExecutor timers;
     private final HttpClient client;
 
@@ -88,9 +89,7 @@ public final class HttpAction implements Action {
         this.queueSize = config.queueSize();
         this.concurrency = config.concurrency();
 
-        this.executor = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                ActionThreads.http());
-        executor.allowCoreThreadTimeOut(true);
+        this.executor = new ForkJoinPool(2, ActionThreads.httpPool(), null, true);
         this.timers = new ScheduledThreadPoolExecutor(1, ActionThreads.httpRetry());
         timers.setKeepAliveTime(30, TimeUnit.SECONDS);
         timers.allowCoreThreadTimeOut(true);
@@ -133,8 +132,13 @@ public final class HttpAction implements Action {
         waiting.offer(d);
         if (closed) {
             failWaiting(); // close() may have emptied the queue before this offer
-        } else {
-            dispatch();
+        } else if (active.get() < concurrency) {
+            // started on the executor: the client's sendAsync is not known to be free of locks
+            try {
+                executor.execute(this::dispatch);
+            } catch (RejectedExecutionException e) {
+                failWaiting(); // closed meanwhile
+            }
         }
         return d.result;
     }
@@ -219,9 +223,10 @@ public final class HttpAction implements Action {
     }
 
     /**
-     * Starts waiting outputs while fewer than {@code concurrency} are in flight. Called after an output is queued
-     * and after a request ends; lock-free. Whoever queues reads {@code active} after its offer and whoever frees a
-     * place reads the queue after its decrement, so one of them sees the other and nothing is left waiting.
+     * Starts waiting outputs while fewer than {@code concurrency} are in flight, on the executor's threads (or the
+     * timer's, or the closing thread). Run after an output is queued and after a request ends. Whoever queues
+     * reads {@code active} after its offer and whoever frees a place reads the queue after its decrement, so one of
+     * them sees the other and nothing is left waiting.
      */
     private void dispatch() {
         while (!waiting.isEmpty()) {
