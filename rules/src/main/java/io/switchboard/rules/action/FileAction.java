@@ -153,12 +153,22 @@ public final class FileAction implements Action {
                 batch.add(e);
             }
             if (!batch.isEmpty()) {
-                writeBatch(batch);
+                try {
+                    writeBatch(batch);
+                } catch (RuntimeException ex) {
+                    // the writer must outlive anything: a stage left pending would never complete
+                    file.drop();
+                    failFrom(batch, 0, "cannot write to '" + file.path() + "': " + ex);
+                }
                 batch.clear();
                 continue;
             }
             if (closed) {
-                break;
+                // what was queued before close() set the flag is in the queue now: one more look
+                if (queue.isEmpty()) {
+                    break;
+                }
+                continue;
             }
             // a run() that queues after this flag is set sees it and unparks; one before it is seen by isEmpty
             parked = true;
