@@ -91,7 +91,8 @@ public final class Broker implements AutoCloseable, BrokerAccess {
         this.authenticator = issued.guarding(b.authenticator);
         DenialAudit audit = new DenialAudit(b.authorizer, metrics, clock, config.security().auditLinesPerMinute());
         this.router = new Router(subscriptions, retained, this::subscriber,
-                SharedSubscriptionStrategy.fromConfigName(config.mqtt().sharedSubscriptionStrategy()), storage);
+                SharedSubscriptionStrategy.fromConfigName(config.mqtt().sharedSubscriptionStrategy()), storage,
+                metrics);
         RequestHelp help = new RequestHelp(config.rpc(), router, metrics, clock);
         this.sessions = new SessionRegistry(config.sessions(), storage, subscriptions, router, b.authorizer,
                 audit, metrics, clock, help);

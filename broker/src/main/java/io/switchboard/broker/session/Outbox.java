@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * PUBLISH resent after a restart that lost the PUBREC would be taken as a new message), and its
  * removal once acknowledged, dropped or handed to another member. QoS 1 packet ids are not stored:
  * after a restart a QoS 1 message may come again under a new id, as QoS 1 allows.
+ *
+ * <p>It keeps the broker-wide gauges {@code queuedMessages} and {@code inflightMessages} (see
+ * {@link io.switchboard.broker.metrics.BrokerMetrics}): every message that enters or leaves its queue
+ * or its in-flight window moves them, so that they are back at 0 when no session holds anything.
  */
 final class Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
@@ -120,7 +124,8 @@ final class Outbox {
     private void sendInflight(QueuedMessage m, SessionEndpoint connection) {
         int id = nextPacketId();
         InflightMessage inflight = new InflightMessage(id, m, false);
-        queue.putInflight(inflight);
+        queue.putInflight(inflight); // a free id: a new entry
+        services.metrics().inflightMessages.increment();
         transmit(m, inflight, connection, m.stored() && m.qos() == 2);
     }
 
@@ -185,7 +190,7 @@ final class Outbox {
 
     private void send(InflightMessage m, SessionEndpoint connection, boolean dup) {
         if (!connection.sendPublish(m.message(), m.packetId(), dup)) {
-            queue.removeInflight(m.packetId()); // too large for the client: treated as delivered
+            removeInflight(m.packetId()); // too large for the client: treated as delivered
             forget(m.message());
         }
     }
@@ -206,6 +211,9 @@ final class Outbox {
             services.metrics().queuedMessages.increment();
             return;
         }
+        if (queue.inflight(d.packetId()) == null) {
+            services.metrics().inflightMessages.increment();
+        }
         queue.putInflight(new InflightMessage(d.packetId(), d.message(), d.released()));
         lastPacketId = Math.max(lastPacketId, d.packetId());
     }
@@ -219,6 +227,13 @@ final class Outbox {
             }
         }
         throw new IllegalStateException("no free packet identifier for " + clientId);
+    }
+
+    /** Takes a message out of flight (acknowledged, dropped, handed over), counted in the gauge. */
+    private void removeInflight(int packetId) {
+        if (queue.removeInflight(packetId) != null) {
+            services.metrics().inflightMessages.decrement();
+        }
     }
 
     /** QoS 1/2 messages sent on this connection and not yet acknowledged: what the send quota counts. */
@@ -306,7 +321,7 @@ final class Outbox {
             LOG.debug("Client {}: PUBACK for unknown packet id {}", LogText.escape(clientId), packetId);
             return;
         }
-        queue.removeInflight(packetId);
+        removeInflight(packetId);
         resendLater.remove(packetId);
         forget(m.message());
         pump(connection);
@@ -320,13 +335,13 @@ final class Outbox {
         }
         resendLater.remove(packetId); // the client had it from an earlier connection
         if (error) {
-            queue.removeInflight(packetId);
+            removeInflight(packetId);
             forget(m.message());
             pump(connection);
             return;
         }
         InflightMessage released = m.release();
-        queue.putInflight(released);
+        queue.putInflight(released); // replaces its entry: still in flight until PUBCOMP
         if (m.message().stored()) {
             // [MQTT-4.3.3-6] once PUBREL is sent the PUBLISH is not sent again, and the client, once it
             // has PUBREL, takes a PUBLISH with that id as a new message ([MQTT-4.3.3-12]). So the PUBREC
@@ -363,7 +378,7 @@ final class Outbox {
             LOG.debug("Client {}: PUBCOMP for unknown packet id {}", LogText.escape(clientId), packetId);
             return;
         }
-        queue.removeInflight(packetId);
+        removeInflight(packetId);
         forget(m.message());
         pump(connection);
     }
@@ -380,7 +395,7 @@ final class Outbox {
         for (InflightMessage m : new ArrayList<>(queue.inflight())) {
             if (m.message().sharedFilter() != null && m.message().qos() == 1
                     && services.router().redeliverShared(m.message(), clientId)) {
-                queue.removeInflight(m.packetId());
+                removeInflight(m.packetId());
                 resendLater.remove(m.packetId());
             }
         }
@@ -423,6 +438,7 @@ final class Outbox {
     /** Drops everything queued and in flight (the session ended or started clean), in {@code batch} too. */
     void clear(StorageBatch batch) {
         services.metrics().queuedMessages.add(-queue.waitingCount());
+        services.metrics().inflightMessages.add(-queue.inflightCount());
         for (InflightMessage m : queue.inflight()) {
             if (m.message().stored()) {
                 batch.removeDelivery(clientId, m.message());
