@@ -174,6 +174,28 @@ final class LoopbackClient implements AutoCloseable {
         return all;
     }
 
+    /**
+     * Reads {@code n} PUBLISHes, however long the broker takes to route them, acknowledging each,
+     * then finishes their exchanges ({@link #receiveAllAcknowledging}); returns every PUBLISH read.
+     */
+    List<PublishPacket> receiveAcknowledging(int n) throws IOException {
+        List<PublishPacket> all = new ArrayList<>();
+        while (all.size() < n) {
+            MqttPacket p = receiveOrNull();
+            if (!(p instanceof PublishPacket publish)) {
+                throw new AssertionError("expected PUBLISH, received " + p);
+            }
+            all.add(publish);
+            if (publish.qos() == 1) {
+                send(new PubackPacket(publish.packetId()));
+            } else if (publish.qos() == 2) {
+                send(new PubrecPacket(publish.packetId()));
+            }
+        }
+        all.addAll(receiveAllAcknowledging());
+        return all;
+    }
+
     /** Reads {@code n} PUBLISHes without acknowledging them. */
     List<PublishPacket> receiveUnacknowledged(int n) throws IOException {
         List<PublishPacket> all = new ArrayList<>();

@@ -65,8 +65,8 @@ class MetricsRecordingTest {
                 pub.publish("m/a", 0, 0, "abc", false);
                 pub.publish("m/b", 1, 1, "abcde", false);
                 pub.publish("m/c", 2, 2, "abcdefg", false);
-                assertThat(five.receiveAllAcknowledging()).extracting(PublishPacket::qos).containsExactly(0, 1, 2);
-                assertThat(three.receiveAllAcknowledging()).extracting(PublishPacket::qos).containsExactly(0, 0, 0);
+                assertThat(five.receiveAcknowledging(3)).extracting(PublishPacket::qos).containsExactly(0, 1, 2);
+                assertThat(three.receiveAcknowledging(3)).extracting(PublishPacket::qos).containsExactly(0, 0, 0);
 
                 await().atMost(SETTLE).untilAsserted(() -> {
                     assertThat(m.messagesReceived).hasToString("[1, 1, 1]");
@@ -86,19 +86,19 @@ class MetricsRecordingTest {
                 // A retained message sent on SUBSCRIBE, long after it was published, is counted as sent
                 // but its age is no delivery latency; neither is a Will, which the broker publishes.
                 pub.publish("m/retained", 1, 3, "r", true);
-                five.receiveAllAcknowledging();
-                three.receiveAllAcknowledging();
+                five.receiveAcknowledging(1);
+                three.receiveAcknowledging(1);
                 await().atMost(SETTLE).until(() -> m.publishLatency.snapshot().count() == 8);
                 try (LoopbackClient late = LoopbackClient.connect(port, MqttVersion.V5, "late")) {
                     late.subscribe(1, "m/retained", 1);
-                    assertThat(late.receiveAllAcknowledging()).extracting(PublishPacket::retain).containsExactly(true);
+                    assertThat(late.receiveAcknowledging(1)).extracting(PublishPacket::retain).containsExactly(true);
                 }
                 LoopbackClient willing = LoopbackClient.connect(port, MqttVersion.V5, "willing", true, 0, null,
                         new Will("m/will", Payload.utf8("gone"), 1, false, Properties.EMPTY));
                 willing.close(); // no DISCONNECT: the Will is published
                 await().atMost(SETTLE).until(() -> m.deliveries.sum() == 6 + 2 + 2);
-                assertThat(five.receiveAllAcknowledging()).extracting(PublishPacket::topic).containsExactly("m/will");
-                assertThat(three.receiveAllAcknowledging()).extracting(PublishPacket::topic).containsExactly("m/will");
+                assertThat(five.receiveAcknowledging(1)).extracting(PublishPacket::topic).containsExactly("m/will");
+                assertThat(three.receiveAcknowledging(1)).extracting(PublishPacket::topic).containsExactly("m/will");
                 await().atMost(SETTLE).untilAsserted(() -> {
                     assertThat(m.messagesReceived).hasToString("[1, 2, 1]");
                     // Since: the retained message live to both and on SUBSCRIBE to late, the Will to both.
@@ -234,5 +234,39 @@ class MetricsRecordingTest {
             assertThat(m.inflightMessages.sum()).as("in flight").isEqualTo(inflight);
             assertThat(m.queuedMessages.sum()).as("queued").isEqualTo(queued);
         });
+    }
+
+    @Test
+    void rocksdbRecordsEachGroupWriteAndItsBatches() throws Exception {
+        try (Broker broker = start(rocksdb(), "")) {
+            BrokerMetrics m = broker.metrics();
+            int port = broker.port();
+            try (LoopbackClient sub = LoopbackClient.connect(port, MqttVersion.V5, "keeper", true, 3600, null, null);
+                    LoopbackClient pub = LoopbackClient.connect(port, MqttVersion.V5, "writer")) {
+                sub.subscribe(1, "s/#", 1);
+                for (int i = 1; i <= 20; i++) {
+                    pub.publish("s/" + i, 1, i, "x", false); // each PUBACK waits for its batch's fsync
+                }
+                assertThat(sub.receiveAcknowledging(20)).hasSize(20);
+            }
+            BucketHistogram.Snapshot writes = m.storageWriteNanos.snapshot();
+            BucketHistogram.Snapshot batches = m.storageGroupBatches.snapshot();
+            assertThat(writes.count()).isPositive();
+            assertThat(writes.sum()).isPositive();
+            // At least the subscription and the 20 publishers' batches, some maybe in one group.
+            assertThat(batches.sum()).isGreaterThanOrEqualTo(21);
+            assertThat(batches.count()).isLessThanOrEqualTo(batches.sum());
+        }
+    }
+
+    @Test
+    void memoryStorageRecordsNoWrites() throws Exception {
+        try (Broker broker = start("storage: memory", "")) {
+            try (LoopbackClient pub = LoopbackClient.connect(broker.port(), MqttVersion.V5, "writer")) {
+                pub.publish("s/1", 1, 1, "x", false);
+            }
+            assertThat(broker.metrics().storageWriteNanos.snapshot().count()).isZero();
+            assertThat(broker.metrics().storageGroupBatches.snapshot().count()).isZero();
+        }
     }
 }
