@@ -173,6 +173,15 @@ public final class Message {
                 .build();
     }
 
+    /**
+     * Whether it has a Message Expiry Interval. Without one (the common case) neither
+     * {@link #isExpired} nor {@link #remainingExpirySeconds} needs the time, so callers on the
+     * PUBLISH path ask this first and read no clock.
+     */
+    public boolean expires() {
+        return expiresAtMillis != 0;
+    }
+
     /** Expired once its Message Expiry Interval has passed ([MQTT-3.3.2-5]). */
     public boolean isExpired(long nowMillis) {
         return expiresAtMillis != 0 && nowMillis > expiresAtMillis;

@@ -213,7 +213,9 @@ final class PublishReceiver {
     private void route(MqttConnection c, PublishPacket p, String topic, long receivedNanos) {
         metrics.messagesReceived.increment(p.qos());
         metrics.payloadBytesReceived.add(p.qos(), p.payload().size());
-        Message message = Message.fromPublish(p, topic, c.clientId(), clock.millis(), receivedNanos);
+        // The wall clock only for a message that expires (the time it was received is receivedNanos).
+        long nowMillis = p.properties().messageExpiryInterval() == null ? 0 : clock.millis();
+        Message message = Message.fromPublish(p, topic, c.clientId(), nowMillis, receivedNanos);
         StorageBatch batch = storage.batch();
         if (p.qos() == 2) {
             c.session.addPendingPubrel(p.packetId(), batch);

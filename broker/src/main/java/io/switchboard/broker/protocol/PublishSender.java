@@ -39,7 +39,8 @@ final class PublishSender {
         String topic = message.topic();
         OutboundTopicAliases.Use alias = null;
         if (c.version.isV5()) {
-            Long remaining = message.remainingExpirySeconds(c.protocol.clock.millis());
+            // The clock only for a message that expires: a PUBLISH write reads the time once, for its latency.
+            Long remaining = message.expires() ? message.remainingExpirySeconds(c.protocol.clock.millis()) : null;
             alias = c.outboundAliases == null ? null : c.outboundAliases.use(topic);
             if (remaining != null || !m.subscriptionIds().isEmpty() || alias != null) {
                 Properties.Builder b = props.toBuilder();
