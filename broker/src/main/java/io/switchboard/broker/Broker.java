@@ -58,7 +58,7 @@ public final class Broker implements AutoCloseable, BrokerAccess {
 
     private final BrokerConfig config;
     private final Storage storage;
-    private final BrokerMetrics metrics = new BrokerMetrics();
+    private final BrokerMetrics metrics;
     private final SubscriptionTree subscriptions = new SubscriptionTree();
     private final RetainedIndex retained = new RetainedIndex();
     private final Clock clock;
@@ -81,9 +81,10 @@ public final class Broker implements AutoCloseable, BrokerAccess {
     private final PublishTap.Holder tap = new PublishTap.Holder();
     private volatile boolean closed;
 
-    private Broker(Builder b) {
+    private Broker(Builder b, BrokerMetrics metrics) {
         this.config = b.config;
         this.storage = b.storage;
+        this.metrics = metrics;
         this.clock = b.clock;
         this.accessControl = b.accessControl;
         this.startedAt = clock.instant();
@@ -91,7 +92,8 @@ public final class Broker implements AutoCloseable, BrokerAccess {
         this.authenticator = issued.guarding(b.authenticator);
         DenialAudit audit = new DenialAudit(b.authorizer, metrics, clock, config.security().auditLinesPerMinute());
         this.router = new Router(subscriptions, retained, this::subscriber,
-                SharedSubscriptionStrategy.fromConfigName(config.mqtt().sharedSubscriptionStrategy()), storage);
+                SharedSubscriptionStrategy.fromConfigName(config.mqtt().sharedSubscriptionStrategy()), storage,
+                metrics);
         RequestHelp help = new RequestHelp(config.rpc(), router, metrics, clock);
         this.sessions = new SessionRegistry(config.sessions(), storage, subscriptions, router, b.authorizer,
                 audit, metrics, clock, help);
@@ -485,12 +487,13 @@ public final class Broker implements AutoCloseable, BrokerAccess {
                 accessControl(loadAccessControl(security, clock));
             }
             Broker broker = null;
+            BrokerMetrics metrics = new BrokerMetrics(); // before the storage, which records its writes there
             try {
                 if (storage == null) {
-                    storage = open(config.storage(), clock);
+                    storage = open(config.storage(), clock, metrics);
                 }
                 LOG.info("Storage: {}", storage.describe());
-                broker = new Broker(this);
+                broker = new Broker(this, metrics);
                 broker.recover();
                 broker.server.start();
             } catch (RuntimeException e) {
@@ -528,8 +531,8 @@ public final class Broker implements AutoCloseable, BrokerAccess {
                     + " module on the class path (the switchboard command line has it)");
         }
 
-        private static Storage open(StorageConfig c, Clock clock) {
-            return "memory".equals(c.type()) ? new MemoryStorage() : RocksStorage.open(c, clock);
+        private static Storage open(StorageConfig c, Clock clock, BrokerMetrics metrics) {
+            return "memory".equals(c.type()) ? new MemoryStorage() : RocksStorage.open(c, clock, metrics);
         }
     }
 }

@@ -132,7 +132,7 @@ final class BrokerEndpoints {
         o.put("sessions", Map.of("online", online, "offline", Math.max(0, broker.sessions().size() - online)));
         o.put("subscriptions", broker.subscriptions().size());
         o.put("retained", broker.retained().size());
-        o.put("messages", Map.of("received", m.publishReceived.sum(), "sent", m.publishSent.sum(),
+        o.put("messages", Map.of("received", m.messagesReceived.total(), "sent", m.messagesSent.total(),
                 "dropped", m.droppedTotal(), "queued", m.queuedMessages.sum()));
         o.put("bytes", Map.of("received", m.bytesReceived.sum(), "sent", m.bytesSent.sum()));
         o.put("denials", m.denials().values().stream().mapToLong(Long::longValue).sum());

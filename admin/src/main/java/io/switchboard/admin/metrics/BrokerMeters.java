@@ -46,8 +46,11 @@ final class BrokerMeters implements MeterBinder {
                 .description("MQTT bytes read from clients (TLS and WebSocket framing not counted)").register(r);
         FunctionCounter.builder("switchboard.network.sent", m.bytesSent, LongAdder::sum).baseUnit("bytes")
                 .description("MQTT bytes written to clients (TLS and WebSocket framing not counted)").register(r);
-        counter(r, "switchboard.messages.received", "PUBLISH packets received from clients", m.publishReceived);
-        counter(r, "switchboard.messages.sent", "PUBLISH packets sent to clients", m.publishSent);
+        // The totals over QoS of the broker's counts by QoS (BrokerMetrics.messagesReceived, messagesSent).
+        FunctionCounter.builder("switchboard.messages.received", m, x -> x.messagesReceived.total())
+                .description("PUBLISH packets received from clients").register(r);
+        FunctionCounter.builder("switchboard.messages.sent", m, x -> x.messagesSent.total())
+                .description("PUBLISH packets sent to clients").register(r);
         gauge(r, "switchboard.messages.queued", "Messages waiting in session queues, not yet sent", m,
                 x -> x.queuedMessages.sum());
         dropped(r, "queue_full", m.droppedQueueFull);

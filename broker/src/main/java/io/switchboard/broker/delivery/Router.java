@@ -2,6 +2,7 @@ package io.switchboard.broker.delivery;
 
 import io.switchboard.broker.message.Message;
 import io.switchboard.broker.message.QueuedMessage;
+import io.switchboard.broker.metrics.BrokerMetrics;
 import io.switchboard.broker.routing.SharedGroup;
 import io.switchboard.broker.routing.Subscription;
 import io.switchboard.broker.routing.SubscriptionTree;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Routes a published message: updates the retained store, matches subscriptions, chooses one
@@ -32,9 +34,12 @@ public final class Router {
     private final Subscribers subscribers;
     private final SharedSubscriptionStrategy strategy;
     private final Storage storage;
+    /** Counts the deliveries handed over ({@link BrokerMetrics#deliveries}), once per message routed. */
+    private final LongAdder deliveries;
 
     public Router(SubscriptionTree subscriptions, RetainedIndex retained, Subscribers subscribers,
-            SharedSubscriptionStrategy strategy, Storage storage) {
+            SharedSubscriptionStrategy strategy, Storage storage, BrokerMetrics metrics) {
+        this.deliveries = metrics.deliveries;
         this.subscriptions = subscriptions;
         this.retained = retained;
         this.subscribers = subscribers;
@@ -83,7 +88,7 @@ public final class Router {
             targets.computeIfAbsent(sub.clientId(), s -> new Target()).add(sub);
         }, groups::add);
         if (!durable) {
-            return handOut(m, targets, groups, congested);
+            return counted(handOut(m, targets, groups, congested));
         }
         if (targets.isEmpty() && groups.isEmpty()) {
             commit(batch, completeOn);
@@ -119,6 +124,14 @@ public final class Router {
         commit(batch, completeOn);
         for (int i = 0; i < delivered; i++) {
             hand(to[i], what[i], congested);
+        }
+        return counted(delivered);
+    }
+
+    /** Counts the deliveries of one message, in one addition. */
+    private int counted(int delivered) {
+        if (delivered != 0) {
+            deliveries.add(delivered);
         }
         return delivered;
     }

@@ -23,6 +23,8 @@ public final class Message {
     private final Properties properties;
     private final String publisherId;
     private final long expiresAtMillis;
+    /** {@link System#nanoTime()} when its PUBLISH was received, or 0 (see {@link #receivedNanos()}). */
+    private final long receivedNanos;
     /** The id under which durable storage keeps it, 0 until it is first stored. */
     private volatile long storageId;
     private static final AtomicLongFieldUpdater<Message> STORAGE_ID =
@@ -42,6 +44,16 @@ public final class Message {
      */
     public Message(String topic, int qos, boolean retain, Payload payload, Properties properties,
             String publisherId, long expiresAtMillis) {
+        this(topic, qos, retain, payload, properties, publisherId, expiresAtMillis, 0);
+    }
+
+    /**
+     * @param receivedNanos {@link System#nanoTime()} when the PUBLISH it came in was received, for
+     *     the publish-to-delivery latency; 0 when it came in no PUBLISH of this process
+     * @see #Message(String, int, boolean, Payload, Properties, String, long)
+     */
+    public Message(String topic, int qos, boolean retain, Payload payload, Properties properties,
+            String publisherId, long expiresAtMillis, long receivedNanos) {
         this.topic = topic;
         this.qos = qos;
         this.retain = retain;
@@ -49,6 +61,7 @@ public final class Message {
         this.properties = properties;
         this.publisherId = publisherId;
         this.expiresAtMillis = expiresAtMillis;
+        this.receivedNanos = receivedNanos;
     }
 
     public String topic() {
@@ -77,6 +90,15 @@ public final class Message {
 
     public long expiresAtMillis() {
         return expiresAtMillis;
+    }
+
+    /**
+     * {@link System#nanoTime()} when the client's PUBLISH that carried it was received, taken once
+     * per PUBLISH whatever the number of subscribers; 0 for a message the broker made (a Will, $SYS)
+     * or read back from storage after a restart, whose latency is not measured.
+     */
+    public long receivedNanos() {
+        return receivedNanos;
     }
 
     /** Its id in durable storage, 0 if never stored. */
@@ -110,10 +132,14 @@ public final class Message {
         return storedRefs;
     }
 
-    /** A message received in a PUBLISH; {@code topic} is the topic name after any alias was resolved. */
-    public static Message fromPublish(PublishPacket p, String topic, String publisherId, long nowMillis) {
+    /**
+     * A message received in a PUBLISH; {@code topic} is the topic name after any alias was resolved,
+     * {@code receivedNanos} the {@link System#nanoTime()} at which the PUBLISH was received.
+     */
+    public static Message fromPublish(PublishPacket p, String topic, String publisherId, long nowMillis,
+            long receivedNanos) {
         return new Message(topic, p.qos(), p.retain(), p.payload(), forwarded(p.properties()), publisherId,
-                expiry(p.properties(), nowMillis));
+                expiry(p.properties(), nowMillis), receivedNanos);
     }
 
     /** The message a Will becomes when it is published; will properties are carried over. */
@@ -145,6 +171,15 @@ public final class Message {
                 .correlationData(p.correlationData())
                 .userProperties(p.userProperties())
                 .build();
+    }
+
+    /**
+     * Whether it has a Message Expiry Interval. Without one (the common case) neither
+     * {@link #isExpired} nor {@link #remainingExpirySeconds} needs the time, so callers on the
+     * PUBLISH path ask this first and read no clock.
+     */
+    public boolean expires() {
+        return expiresAtMillis != 0;
     }
 
     /** Expired once its Message Expiry Interval has passed ([MQTT-3.3.2-5]). */

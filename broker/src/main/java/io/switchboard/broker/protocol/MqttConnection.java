@@ -459,6 +459,9 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
                 reply = null;
             }
         }
+        if (reply instanceof ConnackPacket) {
+            protocol.metrics.refused(reasonCode.value()); // every refusing CONNACK passes here
+        }
         ctx.channel().config().setAutoRead(true);
         if (reply != null && ctx.channel().isActive()) {
             ctx.writeAndFlush(MqttCodec.encode(reply, version, ctx.alloc()))

@@ -60,6 +60,8 @@ final class PublishReceiver {
     private final PublishTap.Holder tap;
 
     void onPublish(MqttConnection c, PublishPacket p) {
+        // Once per PUBLISH, whatever the number of subscribers: the start of its publish-to-delivery latency.
+        long receivedNanos = System.nanoTime();
         boolean v5 = c.version.isV5();
         Properties props = p.properties();
         String topic;
@@ -137,13 +139,13 @@ final class PublishReceiver {
             return;
         }
         if (authorizer == Authorizer.ALLOW_ALL) {
-            route(c, p, topic);
+            route(c, p, topic, receivedNanos);
             return;
         }
         CompletionStage<Boolean> decision = authorizer.mayPublish(c.identity, topic, p.qos(), p.retain(), props);
         CompletableFuture<Boolean> f = decision.toCompletableFuture();
         if (f.isDone() && !f.isCompletedExceptionally()) {
-            decide(c, p, topic, f.join());
+            decide(c, p, topic, f.join(), receivedNanos);
             return;
         }
         // Asynchronous: hold what the client sends next, so that messages keep their order.
@@ -154,15 +156,15 @@ final class PublishReceiver {
                 return;
             }
             c.applyDecision(() -> {
-                decide(c, p, topic, error == null && Boolean.TRUE.equals(allowed));
+                decide(c, p, topic, error == null && Boolean.TRUE.equals(allowed), receivedNanos);
                 c.decided();
             });
         }));
     }
 
-    private void decide(MqttConnection c, PublishPacket p, String topic, boolean allowed) {
+    private void decide(MqttConnection c, PublishPacket p, String topic, boolean allowed, long receivedNanos) {
         if (allowed) {
-            route(c, p, topic);
+            route(c, p, topic, receivedNanos);
             return;
         }
         audit.denied(c.clientId(), c.identity, "publish", topic, ReasonCode.NOT_AUTHORIZED);
@@ -208,9 +210,12 @@ final class PublishReceiver {
      * outlive their connection, the retained change, the QoS 2 packet id) is durable: what the
      * broker acknowledged survives a restart.
      */
-    private void route(MqttConnection c, PublishPacket p, String topic) {
-        metrics.publishReceived.increment();
-        Message message = Message.fromPublish(p, topic, c.clientId(), clock.millis());
+    private void route(MqttConnection c, PublishPacket p, String topic, long receivedNanos) {
+        metrics.messagesReceived.increment(p.qos());
+        metrics.payloadBytesReceived.add(p.qos(), p.payload().size());
+        // The wall clock only for a message that expires (the time it was received is receivedNanos).
+        long nowMillis = p.properties().messageExpiryInterval() == null ? 0 : clock.millis();
+        Message message = Message.fromPublish(p, topic, c.clientId(), nowMillis, receivedNanos);
         StorageBatch batch = storage.batch();
         if (p.qos() == 2) {
             c.session.addPendingPubrel(p.packetId(), batch);

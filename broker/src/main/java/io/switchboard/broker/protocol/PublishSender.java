@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.switchboard.broker.message.Message;
 import io.switchboard.broker.message.QueuedMessage;
+import io.switchboard.broker.metrics.BrokerMetrics;
 import io.switchboard.codec.MqttCodec;
 import io.switchboard.codec.packet.PublishPacket;
 import io.switchboard.codec.property.Properties;
@@ -38,7 +39,8 @@ final class PublishSender {
         String topic = message.topic();
         OutboundTopicAliases.Use alias = null;
         if (c.version.isV5()) {
-            Long remaining = message.remainingExpirySeconds(c.protocol.clock.millis());
+            // The clock only for a message that expires: a PUBLISH write reads the time once, for its latency.
+            Long remaining = message.expires() ? message.remainingExpirySeconds(c.protocol.clock.millis()) : null;
             alias = c.outboundAliases == null ? null : c.outboundAliases.use(topic);
             if (remaining != null || !m.subscriptionIds().isEmpty() || alias != null) {
                 Properties.Builder b = props.toBuilder();
@@ -67,7 +69,16 @@ final class PublishSender {
             return false;
         }
         c.write(buf);
-        c.protocol.metrics.publishSent.increment();
+        BrokerMetrics metrics = c.protocol.metrics;
+        metrics.messagesSent.increment(m.qos());
+        metrics.payloadBytesSent.add(m.qos(), message.payload().size());
+        long received = message.receivedNanos();
+        if (received != 0 && !dup && !m.retain()) {
+            // Its first sending, of a message a client published: one clock read per PUBLISH written. Not
+            // with RETAIN set: a retained message sent on SUBSCRIBE may have been published long before
+            // (a message forwarded with Retain As Published is left out with it: the two look alike here).
+            metrics.publishLatency.record(System.nanoTime() - received);
+        }
         return true;
     }
 }

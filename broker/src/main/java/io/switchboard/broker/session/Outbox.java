@@ -1,6 +1,7 @@
 package io.switchboard.broker.session;
 
 import io.switchboard.broker.logging.LogText;
+import io.switchboard.broker.message.Message;
 import io.switchboard.broker.message.QueuedMessage;
 import io.switchboard.broker.storage.StorageBatch;
 import io.switchboard.broker.storage.StoredState;
@@ -27,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * PUBLISH resent after a restart that lost the PUBREC would be taken as a new message), and its
  * removal once acknowledged, dropped or handed to another member. QoS 1 packet ids are not stored:
  * after a restart a QoS 1 message may come again under a new id, as QoS 1 allows.
+ *
+ * <p>It keeps the broker-wide gauges {@code queuedMessages} and {@code inflightMessages} (see
+ * {@link io.switchboard.broker.metrics.BrokerMetrics}): every message that enters or leaves its queue
+ * or its in-flight window moves them, so that they are back at 0 when no session holds anything.
  */
 final class Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
@@ -81,7 +86,7 @@ final class Outbox {
     }
 
     void deliver(QueuedMessage m, SessionEndpoint connection) {
-        if (m.message().isExpired(services.clock().millis())) {
+        if (isExpired(m.message())) {
             expired(m);
             return;
         }
@@ -120,7 +125,8 @@ final class Outbox {
     private void sendInflight(QueuedMessage m, SessionEndpoint connection) {
         int id = nextPacketId();
         InflightMessage inflight = new InflightMessage(id, m, false);
-        queue.putInflight(inflight);
+        queue.putInflight(inflight); // a free id: a new entry
+        services.metrics().inflightMessages.increment();
         transmit(m, inflight, connection, m.stored() && m.qos() == 2);
     }
 
@@ -185,7 +191,7 @@ final class Outbox {
 
     private void send(InflightMessage m, SessionEndpoint connection, boolean dup) {
         if (!connection.sendPublish(m.message(), m.packetId(), dup)) {
-            queue.removeInflight(m.packetId()); // too large for the client: treated as delivered
+            removeInflight(m.packetId()); // too large for the client: treated as delivered
             forget(m.message());
         }
     }
@@ -206,6 +212,9 @@ final class Outbox {
             services.metrics().queuedMessages.increment();
             return;
         }
+        if (queue.inflight(d.packetId()) == null) {
+            services.metrics().inflightMessages.increment();
+        }
         queue.putInflight(new InflightMessage(d.packetId(), d.message(), d.released()));
         lastPacketId = Math.max(lastPacketId, d.packetId());
     }
@@ -221,6 +230,13 @@ final class Outbox {
         throw new IllegalStateException("no free packet identifier for " + clientId);
     }
 
+    /** Takes a message out of flight (acknowledged, dropped, handed over), counted in the gauge. */
+    private void removeInflight(int packetId) {
+        if (queue.removeInflight(packetId) != null) {
+            services.metrics().inflightMessages.decrement();
+        }
+    }
+
     /** QoS 1/2 messages sent on this connection and not yet acknowledged: what the send quota counts. */
     int unacknowledged() {
         return queue.inflightCount() - resendLater.size();
@@ -228,7 +244,6 @@ final class Outbox {
 
     /** Resends held-back in-flight messages, then sends queued ones, while the client's Receive Maximum allows. */
     private void pump(SessionEndpoint connection) {
-        long now = services.clock().millis();
         while (connection != null && unacknowledged() < connection.sendQuota()) {
             if (!resendLater.isEmpty()) {
                 Integer id = resendLater.iterator().next();
@@ -245,7 +260,7 @@ final class Outbox {
                 // Queued while it was allowed: rights taken away since stop it too.
                 owner.notAuthorized(m);
                 forget(m);
-            } else if (m.message().isExpired(now)) {
+            } else if (isExpired(m.message())) {
                 expired(m);
             } else if (m.qos() == 0) {
                 transmit(m, null, connection, false);
@@ -306,7 +321,7 @@ final class Outbox {
             LOG.debug("Client {}: PUBACK for unknown packet id {}", LogText.escape(clientId), packetId);
             return;
         }
-        queue.removeInflight(packetId);
+        removeInflight(packetId);
         resendLater.remove(packetId);
         forget(m.message());
         pump(connection);
@@ -320,13 +335,13 @@ final class Outbox {
         }
         resendLater.remove(packetId); // the client had it from an earlier connection
         if (error) {
-            queue.removeInflight(packetId);
+            removeInflight(packetId);
             forget(m.message());
             pump(connection);
             return;
         }
         InflightMessage released = m.release();
-        queue.putInflight(released);
+        queue.putInflight(released); // replaces its entry: still in flight until PUBCOMP
         if (m.message().stored()) {
             // [MQTT-4.3.3-6] once PUBREL is sent the PUBLISH is not sent again, and the client, once it
             // has PUBREL, takes a PUBLISH with that id as a new message ([MQTT-4.3.3-12]). So the PUBREC
@@ -363,7 +378,7 @@ final class Outbox {
             LOG.debug("Client {}: PUBCOMP for unknown packet id {}", LogText.escape(clientId), packetId);
             return;
         }
-        queue.removeInflight(packetId);
+        removeInflight(packetId);
         forget(m.message());
         pump(connection);
     }
@@ -380,7 +395,7 @@ final class Outbox {
         for (InflightMessage m : new ArrayList<>(queue.inflight())) {
             if (m.message().sharedFilter() != null && m.message().qos() == 1
                     && services.router().redeliverShared(m.message(), clientId)) {
-                queue.removeInflight(m.packetId());
+                removeInflight(m.packetId());
                 resendLater.remove(m.packetId());
             }
         }
@@ -393,6 +408,11 @@ final class Outbox {
                 services.metrics().queuedMessages.decrement();
             }
         }
+    }
+
+    /** Expired now; the clock is read only for a message that expires (most do not: one read less per delivery). */
+    private boolean isExpired(Message m) {
+        return m.expires() && m.isExpired(services.clock().millis());
     }
 
     /**
@@ -423,6 +443,7 @@ final class Outbox {
     /** Drops everything queued and in flight (the session ended or started clean), in {@code batch} too. */
     void clear(StorageBatch batch) {
         services.metrics().queuedMessages.add(-queue.waitingCount());
+        services.metrics().inflightMessages.add(-queue.inflightCount());
         for (InflightMessage m : queue.inflight()) {
             if (m.message().stored()) {
                 batch.removeDelivery(clientId, m.message());

@@ -80,8 +80,8 @@ public final class SysPublisher implements AutoCloseable {
     public synchronized Map<String, String> snapshot() {
         long now = clock.millis();
         double seconds = Math.max(1, now - lastAt) / 1000.0;
-        long received = metrics.publishReceived.sum();
-        long sent = metrics.publishSent.sum();
+        long received = metrics.messagesReceived.total();
+        long sent = metrics.messagesSent.total();
         long bytesIn = metrics.bytesReceived.sum();
         long bytesOut = metrics.bytesSent.sum();
         Map<String, String> m = new LinkedHashMap<>();

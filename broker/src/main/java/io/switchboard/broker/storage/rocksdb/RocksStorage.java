@@ -4,6 +4,7 @@ import io.netty.util.internal.PlatformDependent;
 import io.switchboard.broker.config.StorageConfig;
 import io.switchboard.broker.message.Message;
 import io.switchboard.broker.message.QueuedMessage;
+import io.switchboard.broker.metrics.BrokerMetrics;
 import io.switchboard.broker.storage.SessionRecord;
 import io.switchboard.broker.storage.Storage;
 import io.switchboard.broker.storage.StorageBatch;
@@ -73,6 +74,8 @@ public final class RocksStorage implements Storage {
     private final String durability;
     private final long fsyncIntervalMillis;
     private final Clock clock;
+    /** Where the writer records the time and size of each group write. */
+    private final BrokerMetrics metrics;
     private final AtomicLong ids = new AtomicLong();
     /**
      * Batches committed and not yet written. Lock-free: event loops add to it and must never wait
@@ -123,7 +126,8 @@ public final class RocksStorage implements Storage {
     /** Whether a write went without fsync since the last one (writer thread only). */
     private boolean unsynced;
 
-    private RocksStorage(StorageConfig config, Clock clock) {
+    private RocksStorage(StorageConfig config, Clock clock, BrokerMetrics metrics) {
+        this.metrics = metrics;
         this.dir = Path.of(config.dataDir()).toAbsolutePath().normalize();
         this.durability = config.durability();
         this.fsyncIntervalMillis = config.fsyncIntervalMillis();
@@ -138,12 +142,24 @@ public final class RocksStorage implements Storage {
     }
 
     /**
-     * Opens (creating on first start) the store in {@code config.dataDir()} and reads it back.
+     * Opens (creating on first start) the store in {@code config.dataDir()} and reads it back; the
+     * time and size of its group writes are recorded in metrics of its own, which no one reads.
      *
      * @throws StorageOpenException when the directory cannot be used, with what to do
      */
     public static RocksStorage open(StorageConfig config, Clock clock) {
-        RocksStorage s = new RocksStorage(config, clock);
+        return open(config, clock, new BrokerMetrics());
+    }
+
+    /**
+     * Opens (creating on first start) the store in {@code config.dataDir()} and reads it back. Its
+     * writer records the time of each group write in {@link BrokerMetrics#storageWriteNanos} and its
+     * number of batches in {@link BrokerMetrics#storageGroupBatches}.
+     *
+     * @throws StorageOpenException when the directory cannot be used, with what to do
+     */
+    public static RocksStorage open(StorageConfig config, Clock clock, BrokerMetrics metrics) {
+        RocksStorage s = new RocksStorage(config, clock, metrics);
         s.openDatabase(true);
         s.recovered = s.readAll();
         s.writer.start();
@@ -444,11 +460,13 @@ public final class RocksStorage implements Storage {
             if (wb.count() == 0) {
                 // Everything in it was cancelled out: nothing to write, and an fsync only for earlier writes.
                 if (sync && unsynced) {
+                    long started = System.nanoTime();
                     StorageException e = syncLog();
                     if (e != null) {
                         failure = e;
                     } else {
                         unsynced = false;
+                        written(group, started);
                     }
                 }
                 Groups.complete(group, failure);
@@ -460,7 +478,9 @@ public final class RocksStorage implements Storage {
             if (db == null) {
                 throw new RocksDBException("the store could not be reopened after a failed write");
             }
+            long started = System.nanoTime();
             db.write(sync ? lastWrite : noSync, wb);
+            written(group, started);
             unsynced = !sync;
             if (failures > 0) {
                 LOG.info("Storage: writing to {} works again after {} failed writes", dir, failures);
@@ -470,6 +490,17 @@ public final class RocksStorage implements Storage {
             failure = failure(e);
         }
         Groups.complete(group, failure);
+    }
+
+    /**
+     * Records a group written (with its fsync if it had one) since {@code startedNanos}: its time
+     * and its number of batches. A write of nothing but the "alive" mark is not a group. Writer thread.
+     */
+    private void written(List<RocksBatch> group, long startedNanos) {
+        if (!group.isEmpty()) {
+            metrics.storageWriteNanos.record(System.nanoTime() - startedNanos);
+            metrics.storageGroupBatches.record(group.size());
+        }
     }
 
     private void apply(WriteBatch wb, RocksBatch.Op op) throws RocksDBException {
