@@ -136,6 +136,8 @@ class SecurityApiTest {
         Mqtt5BlockingClient forged = overWebSocket(cred, cred.get("clientId").asText());
         assertThatThrownBy(() -> connect(forged, cred, "sbic1.forged"))
                 .isInstanceOf(Mqtt5ConnAckException.class);
+        assertThat(admin.get("/metrics").text()).contains("switchboard_connections_refused_total{code=\"0x86\","
+                + "reason=\"bad_user_name_or_password\"} 2.0");
         clock.advance(Duration.ofSeconds(300));
         Mqtt5BlockingClient late = overWebSocket(cred, cred.get("clientId").asText());
         assertThatThrownBy(() -> connect(late, cred, cred.get("password").asText()))

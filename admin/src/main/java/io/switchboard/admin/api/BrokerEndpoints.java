@@ -133,6 +133,7 @@ final class BrokerEndpoints {
         o.put("subscriptions", broker.subscriptions().size());
         o.put("retained", broker.retained().size());
         o.put("messages", Map.of("received", m.messagesReceived.total(), "sent", m.messagesSent.total(),
+                "deliveries", m.deliveries.sum(), "inflight", m.inflightMessages.sum(),
                 "dropped", m.droppedTotal(), "queued", m.queuedMessages.sum()));
         o.put("bytes", Map.of("received", m.bytesReceived.sum(), "sent", m.bytesSent.sum()));
         o.put("denials", m.denials().values().stream().mapToLong(Long::longValue).sum());

@@ -1,11 +1,14 @@
 package io.switchboard.admin.metrics;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.switchboard.broker.Broker;
 import io.switchboard.broker.metrics.BrokerMetrics;
+import io.switchboard.broker.metrics.BucketHistogram;
 import io.switchboard.codec.ReasonCode;
 import java.util.Map;
 
@@ -33,7 +36,35 @@ final class BrokerCollector implements MultiCollector {
                             "reason", reasonName(e.getKey().reasonCode())))
                     .value(e.getValue()).build());
         }
-        return MetricSnapshots.of(denials.build());
+        CounterSnapshot.Builder refused = CounterSnapshot.builder().name("switchboard_connections_refused")
+                .help("CONNACKs refusing a connection, by reason code (3.1.1 return codes as their 5.0 reason codes)");
+        for (Map.Entry<Integer, Long> e : m.connectionsRefused().entrySet()) {
+            refused.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder()
+                    .labels(Labels.of("code", code(e.getKey()), "reason", reasonName(e.getKey())))
+                    .value(e.getValue()).build());
+        }
+        return MetricSnapshots.of(denials.build(), refused.build(),
+                histogram("switchboard_publish_delivery_latency_seconds", "Time from a PUBLISH read to each of its"
+                        + " deliveries written to a subscriber's connection", m.publishLatency.snapshot(), 1e-9),
+                histogram("switchboard_storage_write_seconds", "Time of each RocksDB group write (with its fsync under"
+                        + " durability sync)", m.storageWriteNanos.snapshot(), 1e-9),
+                histogram("switchboard_storage_group_batches", "Batches committed by each RocksDB group write (the fsync"
+                        + " batch size)", m.storageGroupBatches.snapshot(), 1));
+    }
+
+    /** A broker histogram in Prometheus' model, its bounds and sum times {@code scale} (nanoseconds to seconds). */
+    static HistogramSnapshot histogram(String name, String help, BucketHistogram.Snapshot s, double scale) {
+        long[] bounds = s.bounds();
+        double[] upper = new double[bounds.length + 1];
+        for (int i = 0; i < bounds.length; i++) {
+            upper[i] = bounds[i] * scale;
+        }
+        upper[bounds.length] = Double.POSITIVE_INFINITY;
+        return HistogramSnapshot.builder().name(name).help(help)
+                .dataPoint(HistogramSnapshot.HistogramDataPointSnapshot.builder()
+                        .classicHistogramBuckets(ClassicHistogramBuckets.of(upper, s.counts()))
+                        .sum(s.sum() * scale).build())
+                .build();
     }
 
     static String code(int reasonCode) {

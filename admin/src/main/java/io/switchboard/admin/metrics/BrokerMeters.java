@@ -46,13 +46,26 @@ final class BrokerMeters implements MeterBinder {
                 .description("MQTT bytes read from clients (TLS and WebSocket framing not counted)").register(r);
         FunctionCounter.builder("switchboard.network.sent", m.bytesSent, LongAdder::sum).baseUnit("bytes")
                 .description("MQTT bytes written to clients (TLS and WebSocket framing not counted)").register(r);
-        // The totals over QoS of the broker's counts by QoS (BrokerMetrics.messagesReceived, messagesSent).
-        FunctionCounter.builder("switchboard.messages.received", m, x -> x.messagesReceived.total())
-                .description("PUBLISH packets received from clients").register(r);
-        FunctionCounter.builder("switchboard.messages.sent", m, x -> x.messagesSent.total())
-                .description("PUBLISH packets sent to clients").register(r);
+        for (int q = 0; q <= 2; q++) {
+            int qos = q;
+            String tag = Integer.toString(q);
+            FunctionCounter.builder("switchboard.messages.received", m, x -> x.messagesReceived.sum(qos)).tag("qos", tag)
+                    .description("PUBLISH packets received from clients, by QoS").register(r);
+            FunctionCounter.builder("switchboard.messages.sent", m, x -> x.messagesSent.sum(qos)).tag("qos", tag)
+                    .description("PUBLISH packets sent to clients, by QoS").register(r);
+            FunctionCounter.builder("switchboard.payload.received", m, x -> x.payloadBytesReceived.sum(qos))
+                    .tag("qos", tag).baseUnit("bytes").description("Payload bytes of the PUBLISHes received, by QoS")
+                    .register(r);
+            FunctionCounter.builder("switchboard.payload.sent", m, x -> x.payloadBytesSent.sum(qos))
+                    .tag("qos", tag).baseUnit("bytes").description("Payload bytes of the PUBLISHes sent, by QoS")
+                    .register(r);
+        }
+        counter(r, "switchboard.deliveries", "Messages the router handed to subscriber sessions (one per subscriber;"
+                + " queued for offline sessions included)", m.deliveries);
         gauge(r, "switchboard.messages.queued", "Messages waiting in session queues, not yet sent", m,
                 x -> x.queuedMessages.sum());
+        gauge(r, "switchboard.messages.inflight", "QoS 1 and 2 messages sent and not yet acknowledged", m,
+                x -> x.inflightMessages.sum());
         dropped(r, "queue_full", m.droppedQueueFull);
         dropped(r, "offline_qos0", m.droppedOfflineQos0);
         dropped(r, "expired", m.droppedExpired);
