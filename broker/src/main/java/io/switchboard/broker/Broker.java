@@ -289,7 +289,7 @@ public final class Broker implements AutoCloseable, BrokerAccess {
         for (String l : server.listenersDown()) {
             problems.add("listener '" + l + "' is not accepting connections");
         }
-        if (!storage.open()) {
+        if (!storage.isOpen()) {
             problems.add("the storage is not open");
         }
         return new Readiness(problems);

@@ -33,7 +33,7 @@ public interface Storage extends AutoCloseable {
      * Whether it takes writes now (for the readiness check): false once closed, or when it cannot
      * write. Any thread. Default true.
      */
-    default boolean open() {
+    default boolean isOpen() {
         return true;
     }
 

@@ -205,7 +205,7 @@ public final class RocksStorage implements Storage {
     }
 
     @Override
-    public boolean open() {
+    public boolean isOpen() {
         return !closing && writer.isAlive();
     }
 
