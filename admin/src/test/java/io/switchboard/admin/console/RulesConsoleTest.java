@@ -314,4 +314,74 @@ class RulesConsoleTest {
             EmbeddedBroker.deleteTree(dir);
         }
     }
+
+    @Test
+    @DisplayName("Screenshots: rules with their counters (one disabled, one whose payloads are not JSON, one whose"
+            + " endpoint is down) and a statement tested, its error marked; one rule's details")
+    void screenshot() throws Exception {
+        for (JsonNode r : api("GET", "/api/v1/rules", null).json().get("items")) {
+            api("DELETE", "/api/v1/rules/" + r.get("name").asText(), null);
+        }
+        String errors = JSON.writeValueAsString(DIR.resolve("rule-errors.jsonl").toString());
+        define("overheat", "SELECT temp, topic(2) AS room FROM 'rooms/+/temp' WHERE temp > 30",
+                "[{\"republish\": {\"topic\": \"alerts/${topic(2)}\", \"qos\": 1}}]", null, true);
+        define("normalise", "SELECT CASE nanvl(get_user_property(\"Content-Type\"), \"text/plain\") WHEN \"base64\""
+                + " THEN decode(*, \"base64\") ELSE * END AS sensor_value, topic(3) AS sensor FROM 'sensors/#'",
+                "[{\"republish\": {\"topic\": \"normalised/${topic(2)}/${topic(3)}\", \"qos\": 1}}]",
+                "{\"file\": {\"path\": " + errors + "}}", true);
+        define("door-events", "SELECT state, clientid() AS door FROM 'doors/+/events'",
+                "[{\"file\": {\"path\": " + JSON.writeValueAsString(DIR.resolve("door-events.jsonl").toString()) + "}}]",
+                "{\"file\": {\"path\": " + errors + "}}", true);
+        define("ingest", "SELECT * FROM 'devices/+/telemetry'",
+                "[{\"http\": {\"url\": \"http://127.0.0.1:1/ingest\", \"retries\": 0}}]", null, true);
+        define("legacy-bridge", "SELECT * FROM 'legacy/#'",
+                "[{\"http\": {\"url\": \"http://127.0.0.1:9/bridge\"}}]", null, false);
+
+        Mqtt5BlockingClient device = connect("rules-console-fleet");
+        try {
+            int[] temps = {21, 24, 33, 19, 35, 22, 31, 23, 20, 36, 25, 22};
+            for (int i = 0; i < temps.length; i++) {
+                String room = new String[] {"attic", "kitchen", "hall"}[i % 3];
+                publish(device, "rooms/" + room + "/temp", "{\"temp\": " + temps[i] + "}");
+            }
+            publish(device, "sensors/gateway01/sensor01", "23.4");
+            publish(device, "sensors/gateway01/sensor02", "{\"value\": 21.9}");
+            for (int i = 0; i < 6; i++) {
+                publish(device, "doors/door-" + i + "/events", "{\"state\": \"" + (i % 2 == 0 ? "open" : "closed") + "\"}");
+            }
+            publish(device, "doors/door-7/events", "OPEN");
+            publish(device, "doors/door-8/events", "closed");
+            for (int i = 0; i < 3; i++) {
+                publish(device, "devices/meter-12/telemetry", "{\"kwh\": " + (120 + i) + "}");
+            }
+        } finally {
+            device.disconnect();
+        }
+
+        browser.open(Console.url(broker, "#/rules"));
+        awaitExactly(row("overheat") + " [data-counter='passed']", "4");
+        awaitExactly(row("door-events") + " [data-counter='failed']", "2");
+        awaitExactly(row("ingest") + " [data-counter='actions-failed']", "3");
+        awaitExactly(row("door-events") + " [data-counter='actions-succeeded']", "6");
+        browser.type("[data-role='test-sql']", "SELECT temp, topic(2) AS room,\n       uper(name) AS label\n"
+                + "FROM 'rooms/+/temp' WHERE temp > 30");
+        browser.click("[data-role='test-run']");
+        browser.awaitText("[data-role='test-outcome']", "invalid");
+        browser.screenshot("rules");
+
+        browser.click(row("door-events") + " [data-role='rule-link']");
+        browser.awaitText("[data-role='rule-details'] [data-counter='failed']", "2 (payload_not_json 2)");
+        browser.screenshot("rule-details");
+    }
+
+    static void define(String name, String sql, String actions, String errorAction, boolean enabled) throws Exception {
+        String body = "{\"sql\": " + JSON.writeValueAsString(sql) + ", \"enabled\": " + enabled + ", \"actions\": " + actions
+                + (errorAction == null ? "" : ", \"errorAction\": " + errorAction) + "}";
+        Answer a = api("PUT", "/api/v1/rules/" + name, body);
+        assertThat(a.status()).as(a.body()).isEqualTo(201);
+    }
+
+    static void publish(Mqtt5BlockingClient c, String topic, String payload) {
+        c.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload.getBytes(UTF_8)).send();
+    }
 }

@@ -1,7 +1,7 @@
 // Rules (docs/rules.md): the rules in force with their counters, refreshed every 3 s (#/rules); one rule's
 // statement, actions and counters (#/rules/{name}); defining and changing a rule (#/rules?new,
 // #/rules/{name}?edit), enabling, disabling and deleting one (admin); testing a statement (rule-test.js).
-import {h, replace, field, dl, number, clock} from '../dom.js';
+import {h, replace, field, dl, number} from '../dom.js';
 import {get, put, del, ApiError} from '../api.js';
 import {testPanel, markedSql, sampleTopic} from './rule-test.js';
 
@@ -11,6 +11,7 @@ const EXAMPLE_SQL = 'SELECT temp, topic(2) AS room FROM \'rooms/+/temp\' WHERE t
 
 const rulePath = (name) => `/api/v1/rules/${encodeURIComponent(name)}`;
 const ruleHash = (name) => `#/rules/${encodeURIComponent(name)}`;
+const now = () => new Date().toLocaleTimeString(undefined, {hour12: false});
 const describe = (e) => (e instanceof ApiError ? e.describe() : String(e.message || e));
 
 export function render(main, route, ctx) {
@@ -138,7 +139,7 @@ function rulesTable(items, ctx, refresh) {
       : items.map((r) => {
         const c = r.counters || {};
         return h('tr', {'data-rule': r.name},
-          h('td', null, h('a', {href: ruleHash(r.name), class: 'mono', 'data-role': 'rule-link'}, r.name)),
+          h('td', {class: 'name'}, h('a', {href: ruleHash(r.name), class: 'mono', 'data-role': 'rule-link'}, r.name)),
           h('td', null, enabledBadge(r.enabled)),
           h('td', {title: r.sql}, h('div', {class: 'mono', 'data-role': 'from'}, r.from ?? '–'),
             h('div', {class: 'sql-short muted'}, shorten(r.sql, 80))),
@@ -147,7 +148,7 @@ function rulesTable(items, ctx, refresh) {
           counterCell('failed', total(c.failed), c.failed, true),
           counterCell('actions-succeeded', total(c.actionsSucceeded), c.actionsSucceeded),
           counterCell('actions-failed', total(c.actionsFailed), c.actionsFailed, true),
-          admin ? h('td', null, h('span', {class: 'row'}, ruleButtons(r, ctx, refresh, refresh))) : null);
+          admin ? h('td', {class: 'buttons'}, h('span', {class: 'row'}, ruleButtons(r, ctx, refresh, refresh))) : null);
       })));
 }
 
@@ -192,7 +193,7 @@ function listPage(main, ctx) {
     if (!current()) {
       return true;
     }
-    replace(status, h('span', {class: 'muted'}, `Updated ${clock(new Date())}, every ${POLL_MS / 1000} s`));
+    replace(status, h('span', {class: 'muted'}, `Updated ${now()}, every ${POLL_MS / 1000} s`));
     file.textContent = answer.file ? `from ${answer.file}` : '';
     const key = JSON.stringify(answer.items);
     if (key !== last) { // redrawn only when something changed: a hovered title or a focused button stays
@@ -243,7 +244,7 @@ function detailsPage(main, name, ctx) {
     if (!current()) {
       return true;
     }
-    replace(status, h('span', {class: 'muted'}, `Updated ${clock(new Date())}, every ${POLL_MS / 1000} s`));
+    replace(status, h('span', {class: 'muted'}, `Updated ${now()}, every ${POLL_MS / 1000} s`));
     if (!tester) {
       tester = testPanel({sql: r.sql, topic: sampleTopic(r.from), title: 'Test this statement'});
       replace(testSlot, tester.root);
