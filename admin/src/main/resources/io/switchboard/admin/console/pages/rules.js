@@ -22,15 +22,19 @@ export function render(main, route, ctx) {
 }
 
 /**
- * Calls load() now and POLL_MS after each answer, until stop() or until load() returns false. Answers
- * are drawn in order: load(isCurrent) checks isCurrent() before drawing, so an answer overtaken by a
- * later one (a Refresh click while a poll waits) is dropped.
+ * Calls load() now and POLL_MS after each answer, until stop() or until a load (a poll, or a refresh)
+ * returns false. Answers are drawn in order: load(isCurrent) checks isCurrent() before drawing, so an
+ * answer overtaken by a later one (a Refresh click while a poll waits) is dropped.
  */
 function poller(load) {
   let timer = null;
   let stopped = false;
   let seq = 0;
   let drawn = 0;
+  const stop = () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
   const once = async () => {
     const s = ++seq;
     const go = await load(() => {
@@ -40,22 +44,25 @@ function poller(load) {
       drawn = s;
       return true;
     });
-    return go !== false;
+    if (go === false) {
+      stop();
+    }
   };
   const tick = async () => {
-    if (await once() && !stopped) {
+    await once();
+    if (!stopped) {
       timer = setTimeout(tick, POLL_MS);
     }
   };
   tick();
-  return {
-    refresh: () => once(),
-    stop: () => {
-      stopped = true;
-      clearTimeout(timer);
-    },
-  };
+  return {refresh: once, stop};
 }
+
+/**
+ * Whether an error ends polling: 401 (the session ended; the shell asks to sign in, and polling on
+ * would ask again, over the form), 404 (the rule is gone), 409 (rules are off).
+ */
+const final = (e) => e instanceof ApiError && [401, 404, 409].includes(e.status);
 
 const total = (byKind) => Object.values(byKind || {}).reduce((a, b) => a + b, 0);
 const breakdown = (byKind) => Object.entries(byKind || {}).map(([k, v]) => `${k}: ${number(v)}`).join('\n');
@@ -177,8 +184,8 @@ function listPage(main, ctx) {
     try {
       answer = await get('/api/v1/rules');
     } catch (e) {
-      if (!current()) {
-        return true;
+      if (!current() || (e instanceof ApiError && e.status === 401)) {
+        return !final(e);
       }
       if (e instanceof ApiError && e.status === 409) {
         last = null;
@@ -188,7 +195,7 @@ function listPage(main, ctx) {
         return false; // on only with a configuration the broker reads at start
       }
       replace(status, h('span', {class: 'warn'}, `Rules: ${describe(e)}`));
-      return true;
+      return !final(e);
     }
     if (!current()) {
       return true;
@@ -235,11 +242,11 @@ function detailsPage(main, name, ctx) {
     try {
       r = await get(rulePath(name));
     } catch (e) {
-      if (current()) {
+      if (current() && !(e instanceof ApiError && e.status === 401)) {
         replace(actions);
         replace(body, h('p', {class: 'warn'}, describe(e)));
       }
-      return !(e instanceof ApiError && (e.status === 404 || e.status === 409));
+      return !final(e);
     }
     if (!current()) {
       return true;
