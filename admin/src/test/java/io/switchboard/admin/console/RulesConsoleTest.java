@@ -163,6 +163,35 @@ class RulesConsoleTest {
     }
 
     @Test
+    @DisplayName("Editing a rule: the form holds its definition (name fixed, SQL, enabled, actions and error action as"
+            + " JSON); saved, the rule is replaced, what was not changed kept")
+    void editARule() throws Exception {
+        assertThat(api("PUT", "/api/v1/rules/tweak", """
+                {"sql": "SELECT * FROM 'tweak/#'", "enabled": false,
+                 "actions": [{"republish": {"topic": "tweaked/${topic(2)}"}}],
+                 "errorAction": {"republish": {"topic": "tweak-errors"}}}
+                """).status()).isEqualTo(201);
+        browser.open(Console.url(broker, "#/rules"));
+        browser.click(row("tweak") + " [data-role='edit-rule']");
+        browser.await(d -> "SELECT * FROM 'tweak/#'".equals(browser.find("[data-role='rule-sql']").getDomProperty("value")));
+        assertThat(browser.find("[data-role='rule-name']").getDomProperty("value")).isEqualTo("tweak");
+        assertThat(browser.find("[data-role='rule-name']").isEnabled()).isFalse();
+        assertThat(browser.find("[data-role='rule-enabled']").isSelected()).isFalse();
+        assertThat(browser.find("[data-role='rule-actions']").getDomProperty("value"))
+                .isEqualTo("[\n  {\n    \"republish\": {\n      \"topic\": \"tweaked/${topic(2)}\"\n    }\n  }\n]");
+        assertThat(browser.find("[data-role='rule-error-action']").getDomProperty("value")).contains("\"tweak-errors\"");
+        assertThat(browser.find("[data-role='test-sql']").getDomProperty("value")).isEqualTo("SELECT * FROM 'tweak/#'");
+
+        browser.type("[data-role='rule-sql']", "SELECT * FROM 'tweak/#' WHERE level > 2");
+        browser.click("[data-role='save-rule']");
+        browser.awaitText("[data-role='rule-details'] [data-role='rule-sql']", "WHERE level > 2");
+        JsonNode rule = api("GET", "/api/v1/rules/tweak", null).json();
+        assertThat(rule.get("sql").asText()).isEqualTo("SELECT * FROM 'tweak/#' WHERE level > 2");
+        assertThat(rule.get("enabled").asBoolean()).isFalse();
+        assertThat(rule.get("errorAction").toString()).isEqualTo("{\"republish\":{\"topic\":\"tweak-errors\"}}");
+    }
+
+    @Test
     @DisplayName("A rule whose SQL has a typo is refused with the problem's text and its position marked; nothing"
             + " is defined")
     void invalidRuleRefused() throws Exception {
