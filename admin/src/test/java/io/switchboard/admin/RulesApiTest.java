@@ -67,6 +67,7 @@ class RulesApiTest {
             c.disconnect();
         }
         JsonNode rule = http.get("/api/v1/rules/hot").json();
+        assertThat(rule.get("from").asText()).isEqualTo("rooms/+/temp");
         assertThat(rule.get("counters").get("matched").asLong()).isEqualTo(2);
         assertThat(rule.get("counters").get("passed").asLong()).isEqualTo(1);
         await().until(() -> http.get("/api/v1/rules/hot").json().get("counters").get("actionsSucceeded")

@@ -78,6 +78,8 @@ final class RuleEndpoints {
 
     static ObjectNode view(CompiledRule rule) {
         ObjectNode o = RulesFile.toJson(rule.spec());
+        // The statement's topic filter as the rule runs it, so that a reader (the console) need not parse the SQL.
+        o.put("from", rule.statement().from().filter());
         RuleCounters c = rule.counters();
         ObjectNode counters = o.putObject("counters");
         counters.put("matched", c.matched());

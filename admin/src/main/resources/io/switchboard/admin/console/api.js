@@ -98,6 +98,7 @@ export async function request(method, path, {params, body, auth = true} = {}) {
 
 export const get = (path, params) => request('GET', path, {params});
 export const post = (path, body, params) => request('POST', path, {body, params});
+export const put = (path, body, params) => request('PUT', path, {body, params});
 export const del = (path, params) => request('DELETE', path, {params});
 
 /** A client id as one path segment. */

@@ -8,6 +8,7 @@ import * as clients from './pages/clients.js';
 import * as subscriptions from './pages/subscriptions.js';
 import * as topics from './pages/topics.js';
 import * as retained from './pages/retained.js';
+import * as rules from './pages/rules.js';
 import * as testClient from './pages/test-client.js';
 import * as rpc from './pages/rpc.js';
 
@@ -17,6 +18,7 @@ const PAGES = [
   ['subscriptions', 'Subscriptions', subscriptions],
   ['topics', 'Topics', topics],
   ['retained', 'Retained', retained],
+  ['rules', 'Rules', rules],
   ['test-client', 'MQTT test client', testClient],
   ['rpc', 'RPC', rpc],
 ];

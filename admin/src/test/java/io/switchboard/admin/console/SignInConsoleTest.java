@@ -170,7 +170,7 @@ class SignInConsoleTest {
         signIn("alice", ALICE_PASSWORD);
         browser.find("main[data-page='clients'] [data-role='clients'] a[data-client='console-signin-device']");
         assertThat(browser.all("#nav a")).extracting(e -> e.getAttribute("data-page")).containsExactly("overview",
-                "clients", "subscriptions", "topics", "retained", "test-client", "rpc");
+                "clients", "subscriptions", "topics", "retained", "rules", "test-client", "rpc");
         assertThat(browser.find("#nav a.on").findElement(By.xpath(".")).getAttribute("data-page")).isEqualTo("clients");
     }
 }
