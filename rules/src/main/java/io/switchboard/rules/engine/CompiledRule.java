@@ -13,13 +13,24 @@ public final class CompiledRule {
     private final SqlStatement statement;
     private final List<Action> actions;
     private final Action errorAction;
-    private final RuleCounters counters = new RuleCounters();
+    private final RuleCounters counters;
 
     CompiledRule(RuleSpec spec, SqlStatement statement, List<Action> actions, Action errorAction) {
+        this(spec, statement, actions, errorAction, new RuleCounters());
+    }
+
+    private CompiledRule(RuleSpec spec, SqlStatement statement, List<Action> actions, Action errorAction,
+            RuleCounters counters) {
         this.spec = spec;
         this.statement = statement;
         this.actions = List.copyOf(actions);
         this.errorAction = errorAction;
+        this.counters = counters;
+    }
+
+    /** The same rule enabled or disabled as {@code other} says: its actions and counters go on. */
+    CompiledRule withSpec(RuleSpec other) {
+        return new CompiledRule(other, statement, actions, errorAction, counters);
     }
 
     public String name() {
@@ -46,9 +57,9 @@ public final class CompiledRule {
         return counters;
     }
 
-    /** Whether {@code other} defines the same rule (its place in the file aside). */
+    /** Whether {@code other} defines the same rule (its place in the file and whether it is enabled aside). */
     boolean sameDefinition(RuleSpec other) {
-        return RulesFile.toJson(spec).equals(RulesFile.toJson(other));
+        return RulesFile.toJson(spec).put("enabled", true).equals(RulesFile.toJson(other).put("enabled", true));
     }
 
     void close() {

@@ -154,10 +154,13 @@ public final class RulesEngine implements AutoCloseable {
         List<String> problems = new ArrayList<>(before);
         List<CompiledRule> compiled = new ArrayList<>();
         List<CompiledRule> built = new ArrayList<>();
+        List<CompiledRule> kept = new ArrayList<>();
         for (RuleSpec spec : specs) {
             CompiledRule same = old.get(spec.name());
             if (same != null && same.sameDefinition(spec)) {
-                compiled.add(same);
+                compiled.add(same.spec().enabled() == spec.enabled() && same.spec().line() == spec.line() ? same
+                        : same.withSpec(spec));
+                kept.add(same);
                 continue;
             }
             CompiledRule r = compile(spec, source, problems);
@@ -172,7 +175,7 @@ public final class RulesEngine implements AutoCloseable {
         }
         set = new RuleSet(compiled);
         for (CompiledRule r : old.all()) {
-            if (!compiled.contains(r)) {
+            if (!kept.contains(r)) {
                 r.close();
             }
         }

@@ -189,6 +189,15 @@ class RulesEndToEndTest {
                 """);
         assertThat(service.reload().applied()).isTrue();
         assertThat(service.engine().rules()).extracting(CompiledRule::name).containsExactly("good");
+
+        // Disabling a rule keeps it, its actions and its counters; changing its SQL starts it anew.
+        CompiledRule good = service.engine().rule("good");
+        good.counters().matched.increment();
+        service.put(new RuleSpec("good", good.spec().sql(), false, good.spec().actions(), null, 0));
+        assertThat(service.engine().rule("good").spec().enabled()).isFalse();
+        assertThat(service.engine().rule("good").counters().matched()).isEqualTo(1);
+        service.put(new RuleSpec("good", "SELECT * FROM 'a/b'", true, good.spec().actions(), null, 0));
+        assertThat(service.engine().rule("good").counters().matched()).isZero();
     }
 
     static byte[] bytes(java.nio.ByteBuffer b) {
