@@ -401,8 +401,18 @@ public final class Broker implements AutoCloseable, BrokerAccess {
         if (closed) {
             return;
         }
-        closed = true;
+        closed = true; // readiness says so from now on
         tap.set(null);
+        LOG.info("Stopping: disconnecting clients");
+        if (accessControl != null) {
+            accessControl.close();
+        }
+        sys.close();
+        if (cleanup != null) {
+            cleanup.shutdownNow();
+        }
+        server.stop(); // clients first: their DISCONNECT 0x8B waits for nothing else
+        // Then what other modules brought, in reverse order: the HTTP listener answered "not ready" meanwhile.
         List<BrokerExtension> started;
         synchronized (extensions) {
             started = new ArrayList<>(extensions);
@@ -415,15 +425,6 @@ public final class Broker implements AutoCloseable, BrokerAccess {
                 LOG.warn("Stopping {} failed", started.get(i).getClass().getSimpleName(), e);
             }
         }
-        LOG.info("Stopping: disconnecting clients");
-        if (accessControl != null) {
-            accessControl.close();
-        }
-        sys.close();
-        if (cleanup != null) {
-            cleanup.shutdownNow();
-        }
-        server.stop();
         sessions.all().forEach(s -> s.close());
         storage.close(); // after the event loops: what they committed is written first
         LOG.info("Stopped");

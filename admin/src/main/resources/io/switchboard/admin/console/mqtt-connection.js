@@ -68,11 +68,7 @@ export class ConsoleMqtt extends EventTarget {
 
   /** Disconnects (DISCONNECT 0x00) and stays disconnected. */
   disconnect() {
-    this.wanted = false;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-    const c = this.client;
-    this.client = null;
+    const c = this.stop();
     if (c) {
       c.end(false);
       this.log('Disconnected.');
@@ -82,17 +78,23 @@ export class ConsoleMqtt extends EventTarget {
 
   /** Closes the connection at once, without waiting for anything (the page is going away). */
   close() {
-    this.wanted = false;
-    clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-    const c = this.client;
-    this.client = null;
+    const c = this.stop();
     if (c) {
       c.end(true);
       // MQTT.js closes its WebSocket a tick later, by which time a page going away is frozen: close it now.
       c.consoleSocket?.close();
     }
     this.setState('idle');
+  }
+
+  /** No more reconnecting; returns the client that was connected (or connecting), no longer ours. */
+  stop() {
+    this.wanted = false;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const c = this.client;
+    this.client = null;
+    return c;
   }
 
   async attempt() {
