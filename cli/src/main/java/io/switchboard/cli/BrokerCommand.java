@@ -10,6 +10,8 @@ import io.switchboard.broker.storage.StorageOpenException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -75,9 +77,29 @@ public final class BrokerCommand implements Callable<Integer> {
         }
         log.info("Switchboard {} starting on Java {}; configuration: {}", Version.current(),
                 Runtime.version(), config == null ? "embedded defaults (no --config given)" : config.toAbsolutePath());
+        // The shutdown hook is in place before the broker starts: clients connect as soon as a listener is
+        // bound, while the rest (the HTTP listener, the rules) still starts, and a SIGTERM then must
+        // still disconnect them with 0x8B rather than end the process under them.
+        AtomicReference<Broker> running = new AtomicReference<>();
+        CountDownLatch startDone = new CountDownLatch(1);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            try {
+                startDone.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Broker b = running.get();
+            if (b != null) {
+                b.close();
+            }
+            stopped.countDown();
+        }, "sb-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         Broker broker;
         try {
             broker = Broker.start(cfg);
+            running.set(broker);
         } catch (ConfigException e) {
             // Found while starting: a TLS listener's certificate or key that is missing or unreadable.
             System.err.println("switchboard: configuration error: " + e.getMessage());
@@ -89,12 +111,9 @@ public final class BrokerCommand implements Callable<Integer> {
             // A data directory that is corrupt, in use, or written by a newer version: say so and what to do.
             System.err.println("switchboard: storage: " + e.getMessage());
             return 1;
+        } finally {
+            startDone.countDown();
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            broker.close();
-            stopped.countDown();
-        }, "sb-shutdown"));
         reloadOnHangup(broker, log);
         log.info("Ready. Stop with Ctrl-C.");
         stopped.await();
