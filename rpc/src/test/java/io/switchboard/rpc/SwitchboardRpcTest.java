@@ -97,10 +97,15 @@ class SwitchboardRpcTest extends RpcContract {
             }
             assertThatThrownBy(() -> backend.callBlocking("metrics/nobody", new byte[0], CallOptions.defaults()))
                     .isInstanceOf(NoResponderException.class);
-            assertThat(registry.get("switchboard.rpc.calls").tag("method", "health").tag("outcome", "ok").timer().count())
-                    .isEqualTo(3);
-            assertThat(registry.get("switchboard.rpc.calls").tag("method", "metrics/nobody").tag("outcome", "no-responder")
-                    .timer().count()).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> registry.find("switchboard.rpc.calls")
+                    .tag("method", "health").tag("outcome", "ok").timer() != null
+                    && registry.get("switchboard.rpc.calls").tag("method", "health").tag("outcome", "ok").timer()
+                            .count() == 3);
+            // The caller may see the failure before the call's timer is stopped: wait for it.
+            await().atMost(Duration.ofSeconds(10)).until(() -> registry.find("switchboard.rpc.calls")
+                    .tag("method", "metrics/nobody").tag("outcome", "no-responder").timer() != null
+                    && registry.get("switchboard.rpc.calls").tag("method", "metrics/nobody")
+                            .tag("outcome", "no-responder").timer().count() == 1);
             await().atMost(Duration.ofSeconds(10)).until(() -> registry.find("switchboard.rpc.served")
                     .tag("filter", "metrics/devices/+/health").tag("outcome", "ok").timer() != null
                     && registry.get("switchboard.rpc.served").tag("outcome", "ok").timer().count() == 3);
