@@ -34,7 +34,7 @@ import java.util.Locale;
  * order, before the one that matches: the longest scan this policy makes. With {@code pairBindingFirst}
  * they come first, and the first filter scanned matches: the shortest.
  */
-final class FleetPolicy {
+public final class FleetPolicy {
     /** Topic spaces that are not per site. */
     static final int FLEET_SPACES = 6;
     private static final int FLOORS = 20;
@@ -50,12 +50,12 @@ final class FleetPolicy {
     private final boolean pairBindingFirst;
 
     /** One pair of the load: who publishes, who receives, on which topic, with which passwords. */
-    record Pair(int index, String talker, String listener, String topic) {
-        byte[] talkerPassword() {
+    public record Pair(int index, String talker, String listener, String topic) {
+        public byte[] talkerPassword() {
             return password(talker);
         }
 
-        byte[] listenerPassword() {
+        public byte[] listenerPassword() {
             return password(listener);
         }
     }
@@ -65,7 +65,7 @@ final class FleetPolicy {
      * @param topicSpaces topic spaces in all: two per site and {@value #FLEET_SPACES} more; even, at least 8
      * @param pairBindingFirst the bindings of the pair's channel first rather than last
      */
-    FleetPolicy(int clients, int topicSpaces, boolean pairBindingFirst) {
+    public FleetPolicy(int clients, int topicSpaces, boolean pairBindingFirst) {
         if (clients < 4 || clients % 2 != 0) {
             throw new IllegalArgumentException("clients " + clients + ": an even number, at least 4");
         }
@@ -78,37 +78,37 @@ final class FleetPolicy {
         this.pairBindingFirst = pairBindingFirst;
     }
 
-    int clients() {
+    public int clients() {
         return clients;
     }
 
-    int pairs() {
+    public int pairs() {
         return clients / 2;
     }
 
-    int sites() {
+    public int sites() {
         return sites;
     }
 
-    int topicSpaces() {
+    public int topicSpaces() {
         return 2 * sites + FLEET_SPACES;
     }
 
     /** Client groups: talkers, listeners, sensors, upperFloors and one per site. */
-    int clientGroups() {
+    public int clientGroups() {
         return 4 + sites;
     }
 
-    static String name(int client) {
+    public static String name(int client) {
         return String.format(Locale.ROOT, "dev-%05d", client);
     }
 
     /** The password of a client: known to the benchmark, which is all it must be. */
-    static byte[] password(String name) {
+    public static byte[] password(String name) {
         return ("pw-" + name).getBytes(StandardCharsets.UTF_8);
     }
 
-    Pair pair(int j) {
+    public Pair pair(int j) {
         if (j < 0 || j >= pairs()) {
             throw new IllegalArgumentException("pair " + j + ": 0.." + (pairs() - 1));
         }
@@ -118,7 +118,7 @@ final class FleetPolicy {
     }
 
     /** {@code n} pairs spread evenly over the fleet (pair 0, then every pairs()/n-th). */
-    List<Pair> load(int n) {
+    public List<Pair> load(int n) {
         if (n < 1 || n > pairs()) {
             throw new IllegalArgumentException("pairs " + n + ": 1.." + pairs() + " (the fleet has " + clients
                     + " clients)");
@@ -135,7 +135,7 @@ final class FleetPolicy {
      * A registered client that is not in the load of {@code n} pairs, and a topic it may not publish to
      * and nobody subscribes to: the probe that shows a policy is in force (PUBACK 0x87) or not (0x10).
      */
-    Pair probe(int n) {
+    public Pair probe(int n) {
         int stride = pairs() / n;
         if (stride < 2) {
             throw new IllegalArgumentException("no pair is left out of the load for the probe: fewer pairs, or more clients");
@@ -151,7 +151,7 @@ final class FleetPolicy {
      * each). The hash's cost is paid at each CONNECT, never per message: 1 keeps connecting 10,000
      * clients fast.
      */
-    String yaml(int iterations) {
+    public String yaml(int iterations) {
         StringBuilder y = new StringBuilder(clients * 260);
         y.append("# The authz-cost benchmark's policy: ").append(clients).append(" clients, ").append(clientGroups())
                 .append(" client groups, ").append(topicSpaces()).append(" topic spaces, ").append(topicSpaces())

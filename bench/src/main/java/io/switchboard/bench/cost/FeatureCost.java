@@ -1,6 +1,7 @@
-package io.switchboard.bench.authz;
+package io.switchboard.bench.cost;
 
-import io.switchboard.bench.authz.AuthzCostOptions.Setup;
+import io.switchboard.bench.authz.FleetPolicy;
+import io.switchboard.bench.cost.FeatureCostOptions.Setup;
 import io.switchboard.bench.harness.CpuSampling;
 import io.switchboard.bench.harness.JfrTop;
 import io.switchboard.bench.harness.JitWarmUp;
@@ -14,6 +15,9 @@ import io.switchboard.codec.packet.MqttPacket;
 import io.switchboard.codec.packet.Payload;
 import io.switchboard.codec.packet.PubackPacket;
 import io.switchboard.codec.packet.PublishPacket;
+import io.switchboard.codec.packet.SubackPacket;
+import io.switchboard.codec.packet.SubscribePacket;
+import io.switchboard.codec.packet.TopicSubscription;
 import io.switchboard.codec.property.Properties;
 import io.switchboard.security.Policy;
 import io.switchboard.security.PolicyLoader;
@@ -28,17 +32,21 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
- * What authorization by a policy costs the broker: point-to-point throughput at QoS 0 and QoS 1 of
- * Switchboard allowing everything and of Switchboard deciding by a policy ({@link FleetPolicy}:
- * 10,000 registered clients, 100 topic spaces of templates), and the issue's target, the policy's
- * figure at least {@value #TARGET_PERCENT} % of allow-all's. Run by {@code scripts/authz-cost}; what it
- * measures and its figures are in {@code docs/performance.md}, section "Authorization cost".
+ * What a feature costs the broker: point-to-point throughput at QoS 0 and QoS 1 of Switchboard
+ * allowing everything with no rules (allow-all), of Switchboard deciding by a policy
+ * ({@link FleetPolicy}: 10,000 registered clients, 100 topic spaces of templates), and of Switchboard
+ * running rules none of which matches the load ({@link FleetRules}: 1,000 rules); then each setup's
+ * target, its figure at least a share of allow-all's (the policy 80 %, the rules 95 %). Run by
+ * {@code scripts/authz-cost} and {@code scripts/rules-cost}; what it measures and its figures are in
+ * {@code docs/performance.md}, sections "Authorization cost" and "Rules cost".
  *
  * <p>For each run and each setup (in alternating order from run to run, so that a drift of the
  * machine does not favour one): the broker started as a child process pinned to core 0, storage in
@@ -47,22 +55,22 @@ import java.util.function.ToDoubleFunction;
  * by the script); a warm-up until the JIT compilers are quiet; then one phase per QoS, each a warm-up
  * and a measured time; then the clients closed and the broker stopped, also on failure.
  */
-public final class AuthzCost {
-    /** The policy's messages per second at least this share of allow-all's, at each QoS. */
-    static final double TARGET = 0.80;
-    static final int TARGET_PERCENT = 80;
+public final class FeatureCost {
     /** What the broker's audit log writes for each denial (io.switchboard.audit, DenialAudit). */
     private static final String AUDIT_LINE = " denied client=";
     private static final String POLICY_LINE = "Security policy ";
+    /** What the rules engine logs when it starts (io.switchboard.rules.engine.RulesService). */
+    private static final String RULES_LINE = "Rules: ";
     /** "Other CPU" above this during a measured phase: the machine was not quiet, the figure is suspect. */
     private static final double NOISY_CORES = 0.10;
 
-    private final AuthzCostOptions options;
+    private final FeatureCostOptions options;
     private final String[] args;
     private final PrintStream out = System.out;
     private final StringBuilder report = new StringBuilder();
     private final List<Profile> profiles = new ArrayList<>();
     private final FleetPolicy fleet;
+    private final FleetRules rules;
     private final List<FleetPolicy.Pair> load;
 
     /** One measured phase: a setup, a QoS, a run. */
@@ -72,19 +80,20 @@ public final class AuthzCost {
     private record Profile(String title, Path file, Instant from, Instant to) {
     }
 
-    private AuthzCost(AuthzCostOptions options, String[] args) {
+    private FeatureCost(FeatureCostOptions options, String[] args) {
         this.options = options;
         this.args = args;
         this.fleet = new FleetPolicy(options.clients(), options.topicSpaces(), options.pairBindingFirst());
         this.load = fleet.load(options.pairs());
+        this.rules = new FleetRules(options.rules());
     }
 
     public static void main(String[] args) throws Exception {
-        AuthzCostOptions options = AuthzCostOptions.parse(args);
+        FeatureCostOptions options = FeatureCostOptions.parse(args);
         if (options == null) {
             return; // --help
         }
-        new AuthzCost(options, args).run();
+        new FeatureCost(options, args).run();
     }
 
     private void run() throws IOException, InterruptedException {
@@ -99,26 +108,38 @@ public final class AuthzCost {
         Files.writeString(policyFile, yaml, StandardCharsets.UTF_8);
         double generated = (System.nanoTime() - started) / 1e9;
         Policy policy = PolicyLoader.parse(yaml, policyFile.toString()); // as the broker will read it
-        Path allowAll = config(Setup.ALLOW_ALL, policyFile);
-        Path withPolicy = config(Setup.POLICY, policyFile);
+        Path rulesFile = options.out().resolve("fleet-rules.yaml").toAbsolutePath();
+        Files.writeString(rulesFile, rules.yaml(), StandardCharsets.UTF_8);
+        Map<Setup, Path> configs = new EnumMap<>(Setup.class);
+        for (Setup setup : options.setups()) {
+            configs.put(setup, config(setup, policyFile, rulesFile));
+        }
+        boolean withPolicy = options.setups().contains(Setup.POLICY);
+        boolean withRules = options.setups().contains(Setup.RULES);
 
-        line("# Authorization cost, %s", stamp);
+        line("# %s, %s", withPolicy && withRules ? "Authorization and rules cost" : withRules ? "Rules cost"
+                : "Authorization cost", stamp);
         line("");
-        line("- command: scripts/authz-cost %s", String.join(" ", args));
+        line("- command: scripts/%s %s", withRules && !withPolicy ? "rules-cost" : "authz-cost", String.join(" ", args));
         line("- Switchboard: commit %s", Machine.commit());
         line("- %s", Machine.jdkAndCpu());
         line("- load (this JVM, one thread over one selector): CPUs %s, JVM options %s", Machine.affinity(),
                 Machine.jvmOptions());
-        line("- broker: taskset -c %s java %s -jar %s broker --config FILE; storage memory in both setups: %s and %s"
-                + " (the same but for `security.policy`)", options.brokerCpus(), String.join(" ", options.brokerJvmOptions()),
-                options.jar(), allowAll, withPolicy);
-        line("- policy %s: %s (%,d bytes; password hashes PBKDF2-SHA256, %d iteration(s): paid at CONNECT only;"
-                + " generated in %.1f s)", policyFile, policy.describe(), yaml.length(), options.iterations(), generated);
+        line("- broker: taskset -c %s java %s -jar %s broker --config FILE; storage memory in every setup: %s"
+                + " (the same but for `security.policy` and `rules.file`)", options.brokerCpus(),
+                String.join(" ", options.brokerJvmOptions()), options.jar(), configs.values());
         FleetPolicy.Pair first = load.get(0);
-        line("- rights of the first pair, resolved as at CONNECT (the pair's bindings %s): %s publishes to %s; %s may"
-                + " subscribe to %s", options.pairBindingFirst() ? "first" : "last",
-                first.talker(), rights(policy, first.talker()).publishFilters(), first.listener(),
-                rights(policy, first.listener()).subscribeFilters());
+        if (withPolicy) {
+            line("- policy %s: %s (%,d bytes; password hashes PBKDF2-SHA256, %d iteration(s): paid at CONNECT only;"
+                    + " generated in %.1f s)", policyFile, policy.describe(), yaml.length(), options.iterations(), generated);
+            line("- rights of the first pair, resolved as at CONNECT (the pair's bindings %s): %s publishes to %s; %s may"
+                    + " subscribe to %s", options.pairBindingFirst() ? "first" : "last",
+                    first.talker(), rights(policy, first.talker()).publishFilters(), first.listener(),
+                    rights(policy, first.listener()).subscribeFilters());
+        }
+        if (withRules) {
+            line("- rules %s: %s; checked for a change never (reloadCheckSeconds 0)", rulesFile, rules.describe());
+        }
         line("- load: %d pairs spread over the fleet (%s ... %s), talker publishes to devices/<listener>/inbox/<talker>,"
                 + " listener subscribed at QoS 1; window %d messages per pair; payload %d bytes; MQTT 5, user name and"
                 + " password, Clean Start, no session expiry", load.size(), first.topic(), load.get(load.size() - 1).topic(),
@@ -138,7 +159,7 @@ public final class AuthzCost {
                 Collections.reverse(order);
             }
             for (Setup setup : order) {
-                measureBroker(setup, setup == Setup.POLICY ? withPolicy : allowAll, run, cells);
+                measureBroker(setup, configs.get(setup), run, cells);
             }
         }
         summary(cells);
@@ -153,12 +174,15 @@ public final class AuthzCost {
         return policy.rightsOf(name, c.attributes(), ResponseTopics.prefixFor(name) + "/#");
     }
 
-    /** The broker's configuration: storage in memory, and for the policy setup the policy file. */
-    private Path config(Setup setup, Path policyFile) throws IOException {
-        StringBuilder y = new StringBuilder("# authz-cost: ").append(setup.key).append('\n');
+    /** The broker's configuration: storage in memory; the policy file or the rules file for their setups. */
+    private Path config(Setup setup, Path policyFile, Path rulesFile) throws IOException {
+        StringBuilder y = new StringBuilder("# feature cost: ").append(setup.key).append('\n');
         y.append("storage:\n  type: memory\n");
         if (setup == Setup.POLICY) {
             y.append("security:\n  policy: \"").append(policyFile).append("\"\n");
+        }
+        if (setup == Setup.RULES) {
+            y.append("rules:\n  file: \"").append(rulesFile).append("\"\n  reloadCheckSeconds: 0\n");
         }
         Path file = options.out().resolve("switchboard-" + setup.key + ".yaml").toAbsolutePath();
         Files.writeString(file, y, StandardCharsets.UTF_8);
@@ -176,6 +200,9 @@ public final class AuthzCost {
             out.printf("  pid %d on %s, ready in %,d ms, log %s%n", b.pid(), b.address(),
                     TimeUnit.NANOSECONDS.toMillis(b.readyNanos()), log);
             checkPolicyInForce(setup, b);
+            if (setup != Setup.POLICY) {
+                checkRulesInForce(setup, b);
+            }
             try (PairTraffic traffic = PairTraffic.connect(b.address(), b.pid(), load, options.window(), options.payload())) {
                 out.printf("  %d pairs connected and subscribed%n", load.size());
                 warmUp(b, traffic);
@@ -225,6 +252,42 @@ public final class AuthzCost {
             throw new IOException(setup.key + ": the broker does not behave as this setup should (expected PUBACK 0x"
                     + Integer.toHexString(expectedPublish) + " and CONNACK 0x" + Integer.toHexString(expectedConnect.value())
                     + (policy ? " and a 'Security policy' log line" : " and no policy") + "); see " + b.log());
+        }
+    }
+
+    /**
+     * A probe of the rules (allow-all and rules setups: a client outside the fleet may connect): a
+     * client subscribed to the probe rule's output publishes to its input, then publishes a marker
+     * to the output itself. With the rules in force the republished probe comes first (the rules run
+     * on the publisher's event loop, before its next PUBLISH is read); without, the marker. A setup
+     * that answers otherwise is not what it claims, and the benchmark stops.
+     */
+    private void checkRulesInForce(Setup setup, BrokerProcess b) throws IOException {
+        String rulesLine = b.logText().lines().filter(l -> l.contains(RULES_LINE)).findFirst().orElse(null);
+        String first;
+        try (Connection c = PairTraffic.handshake(b.address(), "rules-probe", new byte[0], 1)) {
+            c.writeBlocking(Connection.encode(new SubscribePacket(1, List.of(new TopicSubscription(FleetRules.PROBE_OUT, 0)),
+                    Properties.EMPTY)));
+            if (!(c.readBlocking() instanceof SubackPacket)) {
+                throw new IOException("rules-probe: expected a SUBACK");
+            }
+            c.writeBlocking(Connection.encode(new PublishPacket(FleetRules.PROBE_IN, 0, false, false, 0, Properties.EMPTY,
+                    Payload.wrap("probe".getBytes(StandardCharsets.UTF_8)))));
+            c.writeBlocking(Connection.encode(new PublishPacket(FleetRules.PROBE_OUT, 0, false, false, 0, Properties.EMPTY,
+                    Payload.wrap("marker".getBytes(StandardCharsets.UTF_8)))));
+            MqttPacket p = c.readBlocking();
+            if (!(p instanceof PublishPacket publish)) {
+                throw new IOException("rules-probe: expected a PUBLISH, received " + p);
+            }
+            first = new String(publish.payload().toByteArray(), StandardCharsets.UTF_8);
+        }
+        boolean expected = setup == Setup.RULES;
+        out.printf("  rules probe: the first message on %s: '%s'%s%n", FleetRules.PROBE_OUT, first,
+                rulesLine == null ? "" : "; log: " + rulesLine.substring(rulesLine.indexOf(RULES_LINE)));
+        if (first.equals("probe") != expected || (rulesLine != null) != expected) {
+            throw new IOException(setup.key + ": the broker does not behave as this setup should (expected "
+                    + (expected ? "the republished probe and a 'Rules:' log line" : "the marker and no rules") + "); see "
+                    + b.log());
         }
     }
 
@@ -360,7 +423,7 @@ public final class AuthzCost {
                 line("| %s | %d | %,.0f | %,.0f-%,.0f | %.2f | %.2f | %.2f |", s.key, qos, median(these, PairTraffic.Phase::perSecond),
                         min(these), max(these), median(these, p -> p.broker() == null ? Double.NaN : p.broker().cores()),
                         median(these, p -> p.generator() == null ? Double.NaN : p.generator().cores()),
-                        median(these, AuthzCost::otherCores));
+                        median(these, FeatureCost::otherCores));
             }
         }
         line("");
@@ -371,46 +434,20 @@ public final class AuthzCost {
             line("");
             for (Profile p : profiles) {
                 String s = JfrTop.summarize(p.file, p.from, p.to, p.title, 15,
-                        List.of("io.switchboard.security.", "io.switchboard.broker.auth."));
+                        List.of("io.switchboard.security.", "io.switchboard.broker.auth.", "io.switchboard.rules."));
                 out.print(s);
                 report.append(s);
             }
         }
     }
 
-    /** The target at each QoS: the policy's median at least 80 % of allow-all's, every message delivered. */
+    /** The target of each setup but allow-all at each QoS: its median at least its share of allow-all's, every message delivered. */
     private void targets(List<Cell> cells) {
-        line("## Target: the policy's throughput at least %d %% of allow-all's", TARGET_PERCENT);
-        line("");
-        if (!options.setups().containsAll(List.of(Setup.values()))) {
-            line("Not measured: it needs both setups (--setups allow-all,policy).");
-            return;
-        }
-        line("| QoS | allow-all msg/s | policy msg/s | ratio | per run | target | |");
-        line("|---:|---:|---:|---:|---|---:|---|");
-        for (int qos : options.qos()) {
-            List<Cell> open = these(cells, Setup.ALLOW_ALL, qos);
-            List<Cell> policy = these(cells, Setup.POLICY, qos);
-            double a = median(open, PairTraffic.Phase::perSecond);
-            double p = median(policy, PairTraffic.Phase::perSecond);
-            double ratio = p / a;
-            List<String> perRun = new ArrayList<>();
-            for (int run = 1; run <= options.runs(); run++) {
-                Cell x = find(open, run);
-                Cell y = find(policy, run);
-                if (x != null && y != null) {
-                    boolean noisy = otherCores(x.phase) > NOISY_CORES || otherCores(y.phase) > NOISY_CORES;
-                    perRun.add(String.format(Locale.ROOT, "%.0f %%%s", 100 * y.phase.perSecond() / x.phase.perSecond(),
-                            noisy ? " (noisy)" : ""));
-                }
+        for (Setup setup : options.setups()) {
+            if (setup != Setup.ALLOW_ALL) {
+                target(cells, setup);
             }
-            boolean clean = cells.stream().filter(c -> c.qos == qos).allMatch(c -> c.phase.clean() && c.auditLines == 0);
-            String verdict = !clean ? "**not valid**: messages were denied or not delivered (see above)"
-                    : ratio >= TARGET ? "**met**" : "**missed**";
-            line("| %d | %,.0f | %,.0f | %.0f %% | %s | ≥ %d %% | %s |", qos, a, p, 100 * ratio, String.join(" · ", perRun),
-                    TARGET_PERCENT, verdict);
         }
-        line("");
         long noisy = cells.stream().filter(c -> otherCores(c.phase) > NOISY_CORES).count();
         if (noisy > 0) {
             line("Note: in %d of %d measured phases the rest of the machine used more than %.2f cores (\"other CPU\"):"
@@ -423,6 +460,41 @@ public final class AuthzCost {
                         problems(c.phase), c.auditLines);
             }
         }
+    }
+
+    private void target(List<Cell> cells, Setup setup) {
+        line("## Target: the %s setup's throughput at least %d %% of allow-all's", setup.key, setup.targetPercent);
+        line("");
+        if (!options.setups().contains(Setup.ALLOW_ALL)) {
+            line("Not measured: it needs allow-all too (--setups allow-all,%s).", setup.key);
+            return;
+        }
+        line("| QoS | allow-all msg/s | %s msg/s | ratio | per run | target | |", setup.key);
+        line("|---:|---:|---:|---:|---|---:|---|");
+        for (int qos : options.qos()) {
+            List<Cell> open = these(cells, Setup.ALLOW_ALL, qos);
+            List<Cell> other = these(cells, setup, qos);
+            double a = median(open, PairTraffic.Phase::perSecond);
+            double p = median(other, PairTraffic.Phase::perSecond);
+            double ratio = p / a;
+            List<String> perRun = new ArrayList<>();
+            for (int run = 1; run <= options.runs(); run++) {
+                Cell x = find(open, run);
+                Cell y = find(other, run);
+                if (x != null && y != null) {
+                    boolean noisy = otherCores(x.phase) > NOISY_CORES || otherCores(y.phase) > NOISY_CORES;
+                    perRun.add(String.format(Locale.ROOT, "%.0f %%%s", 100 * y.phase.perSecond() / x.phase.perSecond(),
+                            noisy ? " (noisy)" : ""));
+                }
+            }
+            boolean clean = cells.stream().filter(c -> c.qos == qos && (c.setup == setup || c.setup == Setup.ALLOW_ALL))
+                    .allMatch(c -> c.phase.clean() && c.auditLines == 0);
+            String verdict = !clean ? "**not valid**: messages were denied or not delivered (see above)"
+                    : ratio * 100 >= setup.targetPercent ? "**met**" : "**missed**";
+            line("| %d | %,.0f | %,.0f | %.0f %% | %s | ≥ %d %% | %s |", qos, a, p, 100 * ratio, String.join(" · ", perRun),
+                    setup.targetPercent, verdict);
+        }
+        line("");
     }
 
     private static List<Cell> these(List<Cell> cells, Setup setup, int qos) {

@@ -1,5 +1,6 @@
-package io.switchboard.bench.authz;
+package io.switchboard.bench.cost;
 
+import io.switchboard.bench.authz.FleetPolicy;
 import io.switchboard.codec.MqttVersion;
 import io.switchboard.codec.ReasonCode;
 import io.switchboard.codec.packet.ConnackPacket;

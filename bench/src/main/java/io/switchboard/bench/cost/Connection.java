@@ -1,4 +1,4 @@
-package io.switchboard.bench.authz;
+package io.switchboard.bench.cost;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -1,29 +1,34 @@
-package io.switchboard.bench.authz;
+package io.switchboard.bench.cost;
 
 import static io.switchboard.bench.harness.Numbers.notNegative;
 import static io.switchboard.bench.harness.Numbers.positive;
 
+import io.switchboard.bench.authz.FleetPolicy;
 import io.switchboard.bench.harness.BrokerLaunch;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
-/** The command line of {@link AuthzCost}, checked early with a clear message. */
-record AuthzCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int window, int payload, int seconds,
+/** The command line of {@link FeatureCost} (scripts/authz-cost, scripts/rules-cost), checked early with a clear message. */
+record FeatureCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int window, int payload, int seconds,
         int warmupSeconds, int brokerWarmupSeconds, long maxMessages, int runs, int clients, int topicSpaces,
-        boolean pairBindingFirst, int iterations, List<String> brokerJvmOptions, String brokerCpus, Path jar, Path out, boolean jfr,
+        boolean pairBindingFirst, int iterations, int rules, List<String> brokerJvmOptions, String brokerCpus, Path jar, Path out, boolean jfr,
         int quietSeconds, int attempts) {
 
     static final String USAGE = """
-            Usage: scripts/authz-cost [OPTION]...
-            What authorization by a policy costs: point-to-point throughput (messages delivered per second) at
-            QoS 0 and QoS 1 of Switchboard allowing everything and of Switchboard deciding by a policy of
-            10,000 registered clients and 100 topic spaces, the broker pinned to one core and the load to the
-            other; then the ratio and the target (see docs/performance.md, "Authorization cost").
+            Usage: scripts/authz-cost [OPTION]...   (--setups allow-all,policy)
+                   scripts/rules-cost [OPTION]...   (--setups allow-all,rules)
+            What a feature costs the broker: point-to-point throughput (messages delivered per second) at
+            QoS 0 and QoS 1 of Switchboard with nothing in its way (allow-all) and of Switchboard deciding by
+            a policy of 10,000 registered clients and 100 topic spaces, or running 1,000 rules none of whose
+            filters matches the load; the broker pinned to one core and the load to the other; then each
+            setup's ratio to allow-all and its target (see docs/performance.md, "Authorization cost" and
+            "Rules cost").
 
-              --setups LIST          allow-all (no security section), policy (security.policy: the generated
-                                     policy file) (default: both, in alternating order each run)
+              --setups LIST          allow-all (no security section, no rules), policy (security.policy: the
+                                     generated policy file), rules (rules.file: the generated rules file)
+                                     (default allow-all,policy; in alternating order each run)
               --qos LIST             the QoS of the phases, one phase each (default 0,1)
               --pairs P              talker and listener pairs of the load, spread over the fleet (default 64)
               --window W             messages of a pair on their way at most: written but not yet delivered
@@ -43,13 +48,17 @@ record AuthzCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int wi
               --pair-binding WHERE   last (default): the bindings of the pair's channel come after every other
                                      binding, so that each check scans all of the client's filters before the
                                      one that matches; first: before them, the first filter scanned matches
+              --rules N              rules of the rules setup whose filters do not match the load, a third
+                                     of them on its first level, a third down to its third level (default
+                                     1000); one more rule answers the probe
               --iterations N         PBKDF2 iterations of the clients' password hashes; paid at each CONNECT,
                                      never per message (default 1)
               --broker-jvm-options S the broker JVM's options (default "-Xms1g -Xmx1g")
               --broker-cpus LIST     the cores the broker is pinned to, taskset -c LIST (default 0); the load
                                      (this JVM) is pinned by the script (taskset -c 1)
               --jar FILE             Switchboard's runnable jar (default cli/target/switchboard.jar)
-              --out DIR              results, configurations, policy and broker logs (default target/authz-cost)
+              --out DIR              results, configurations, policy, rules and broker logs (default
+                                     target/authz-cost; target/rules-cost with --setups allow-all,rules)
               --jfr                  profile the broker in each measured phase (CPU samples every millisecond,
                                      into OUT/jfr/), with the top frames and the share of authorization in
                                      the report (perturbs the figures: profile in a run of its own)
@@ -60,14 +69,19 @@ record AuthzCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int wi
                                      quietest counts (default 3; 1: never again)
             """;
 
-    /** A broker configuration under test; the same but for its security section. */
+    /**
+     * A broker configuration under test; the same but for its security or rules section. Each but
+     * allow-all has a target: its throughput at least this share of allow-all's.
+     */
     enum Setup {
-        ALLOW_ALL("allow-all"), POLICY("policy");
+        ALLOW_ALL("allow-all", 100), POLICY("policy", 80), RULES("rules", 95);
 
         final String key;
+        final int targetPercent;
 
-        Setup(String key) {
+        Setup(String key, int targetPercent) {
             this.key = key;
+            this.targetPercent = targetPercent;
         }
 
         static Setup of(String key) {
@@ -76,7 +90,7 @@ record AuthzCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int wi
                     return s;
                 }
             }
-            throw new IllegalArgumentException("unknown setup '" + key + "': allow-all or policy");
+            throw new IllegalArgumentException("unknown setup '" + key + "': allow-all, policy or rules");
         }
     }
 
@@ -90,8 +104,8 @@ record AuthzCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int wi
     }
 
     /** The options, or null after printing the usage for {@code --help}; exits with status 2 on a bad option. */
-    static AuthzCostOptions parse(String[] args) {
-        List<Setup> setups = List.of(Setup.values());
+    static FeatureCostOptions parse(String[] args) {
+        List<Setup> setups = List.of(Setup.ALLOW_ALL, Setup.POLICY);
         List<Integer> qos = List.of(0, 1);
         int pairs = 64;
         int window = 16;
@@ -105,10 +119,11 @@ record AuthzCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int wi
         int topicSpaces = 100;
         boolean pairBindingFirst = false;
         int iterations = 1;
+        int rules = 1000;
         List<String> jvm = List.of("-Xms1g", "-Xmx1g");
         String cpus = "0";
         Path jar = Path.of("cli/target/switchboard.jar");
-        Path out = Path.of("target/authz-cost");
+        Path out = null;
         boolean jfr = false;
         int quiet = 60;
         int attempts = 3;
@@ -142,6 +157,7 @@ record AuthzCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int wi
                             case "--clients" -> clients = positive(arg, value);
                             case "--topic-spaces" -> topicSpaces = positive(arg, value);
                             case "--iterations" -> iterations = positive(arg, value);
+                            case "--rules" -> rules = positive(arg, value);
                             case "--pair-binding" -> pairBindingFirst = switch (value) {
                                 case "first" -> true;
                                 case "last" -> false;
@@ -159,6 +175,10 @@ record AuthzCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int wi
                         }
                     }
                 }
+            }
+            if (out == null) {
+                out = Path.of(setups.contains(Setup.RULES) && !setups.contains(Setup.POLICY) ? "target/rules-cost"
+                        : "target/authz-cost");
             }
             if (setups.isEmpty() || qos.isEmpty()) {
                 throw new IllegalArgumentException("--setups and --qos: at least one each");
@@ -184,12 +204,12 @@ record AuthzCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int wi
                         + "; build it with ./mvnw -B -q package -DskipTests -pl cli -am (the script does)");
             }
         } catch (IllegalArgumentException e) {
-            System.err.println("authz-cost: " + e.getMessage());
+            System.err.println("feature-cost: " + e.getMessage());
             System.err.print(USAGE);
             System.exit(2);
         }
-        return new AuthzCostOptions(setups, qos, pairs, window, payload, seconds, warmupSeconds, brokerWarmup,
-                maxMessages, runs, clients, topicSpaces, pairBindingFirst, iterations, jvm, cpus, jar, out, jfr, quiet, attempts);
+        return new FeatureCostOptions(setups, qos, pairs, window, payload, seconds, warmupSeconds, brokerWarmup,
+                maxMessages, runs, clients, topicSpaces, pairBindingFirst, iterations, rules, jvm, cpus, jar, out, jfr, quiet, attempts);
     }
 
     private static int qos(String value) {
