@@ -1,53 +1,35 @@
 package io.switchboard.rules.engine;
 
-import io.switchboard.broker.routing.Subscription;
-import io.switchboard.broker.routing.SubscriptionTree;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The rules in force, immutable: in their order, by name, and indexed by their FROM filters in a
- * tree of topic levels (the broker's own subscription tree), so that finding the rules of a message
- * costs what matching a subscription costs, however many rules there are. A message whose first
- * topic level no enabled rule can match is turned away with one hash lookup.
+ * tree of topic levels ({@link RuleTree}), so that finding the rules of a message costs a few level
+ * lookups, however many rules there are, and allocates nothing when none matches.
  */
 final class RuleSet {
     static final RuleSet EMPTY = new RuleSet(List.of());
 
     private final List<CompiledRule> rules;
     private final Map<String, CompiledRule> byName = new LinkedHashMap<>();
-    private final Map<String, Integer> order = new LinkedHashMap<>();
-    private final SubscriptionTree index = new SubscriptionTree();
-    /** First levels of the enabled rules' filters; null when one starts with a wildcard (then anything may match). */
-    private final Set<String> firstLevels;
-    private final boolean empty;
+    /** Null when no rule is enabled. */
+    private final RuleTree<CompiledRule> index;
 
     RuleSet(List<CompiledRule> rules) {
         this.rules = List.copyOf(rules);
-        Set<String> levels = new HashSet<>();
-        boolean wildcardFirst = false;
-        int enabled = 0;
+        List<CompiledRule> enabled = new ArrayList<>();
+        List<String> filters = new ArrayList<>();
         for (CompiledRule r : rules) {
             byName.put(r.name(), r);
-            order.put(r.name(), order.size());
-            if (!r.spec().enabled()) {
-                continue;
+            if (r.spec().enabled()) {
+                enabled.add(r);
+                filters.add(r.statement().from().filter());
             }
-            enabled++;
-            String filter = r.statement().from().filter();
-            index.add(new Subscription(r.name(), filter, 0, false, false, 0, 0));
-            String first = r.statement().from().levels().get(0);
-            if (first.equals("+") || first.equals("#")) {
-                wildcardFirst = true;
-            }
-            levels.add(first);
         }
-        this.firstLevels = wildcardFirst ? null : levels;
-        this.empty = enabled == 0;
+        this.index = enabled.isEmpty() ? null : new RuleTree<>(enabled, filters);
     }
 
     List<CompiledRule> all() {
@@ -59,25 +41,11 @@ final class RuleSet {
     }
 
     boolean isEmpty() {
-        return empty;
+        return index == null;
     }
 
     /** The enabled rules whose FROM matches {@code topic}, in their order; empty (not allocated) for most topics. */
     List<CompiledRule> match(String topic) {
-        if (empty) {
-            return List.of();
-        }
-        if (firstLevels != null) {
-            int slash = topic.indexOf('/');
-            if (!firstLevels.contains(slash < 0 ? topic : topic.substring(0, slash))) {
-                return List.of();
-            }
-        }
-        List<CompiledRule> hits = new ArrayList<>(2);
-        index.match(topic, s -> hits.add(byName.get(s.clientId())), g -> { });
-        if (hits.size() > 1) {
-            hits.sort((a, b) -> Integer.compare(order.get(a.name()), order.get(b.name())));
-        }
-        return hits;
+        return index == null ? List.of() : index.match(topic);
     }
 }
