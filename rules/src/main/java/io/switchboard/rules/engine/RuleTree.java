@@ -71,11 +71,13 @@ final class RuleTree<R> {
                 hits = add(hits, hitCount, node.here);
                 hitCount += node.here.length;
             } else {
-                int end = topic.indexOf('/', start);
-                if (end < 0) {
-                    end = length;
+                // The level's end and its hash in one pass over it.
+                int h = 0;
+                int end = start;
+                for (char ch; end < length && (ch = topic.charAt(end)) != '/'; end++) {
+                    h = 31 * h + ch;
                 }
-                Node exact = node.child(topic, start, end);
+                Node exact = node.child(topic, start, end, h);
                 Node plus = wildcards ? node.plus : null;
                 if (exact != null && plus != null) {
                     if (forkNodes == null) {
@@ -144,6 +146,7 @@ final class RuleTree<R> {
         /** The children while the tree is built; null once sealed. */
         private Map<String, Node> building = new LinkedHashMap<>();
         private String[] keys;
+        private int[] hashes;
         private Node[] values;
         private int mask;
 
@@ -165,6 +168,7 @@ final class RuleTree<R> {
                 if (!n.building.isEmpty()) {
                     int capacity = Integer.highestOneBit(n.building.size() * 2 - 1) << 1;
                     n.keys = new String[capacity];
+                    n.hashes = new int[capacity];
                     n.values = new Node[capacity];
                     n.mask = capacity - 1;
                     for (Map.Entry<String, Node> e : n.building.entrySet()) {
@@ -173,6 +177,7 @@ final class RuleTree<R> {
                             slot = (slot + 1) & n.mask;
                         }
                         n.keys[slot] = e.getKey();
+                        n.hashes[slot] = e.getKey().hashCode();
                         n.values[slot] = e.getValue();
                     }
                 }
@@ -187,23 +192,22 @@ final class RuleTree<R> {
             }
         }
 
-        /** The child named {@code topic[from, to)}, or null; allocates nothing. */
-        Node child(String topic, int from, int to) {
+        /**
+         * The child named {@code topic[from, to)}, whose {@code String.hashCode} is {@code h}, or null;
+         * allocates nothing, and reads a key only when its hash is the level's.
+         */
+        Node child(String topic, int from, int to, int h) {
             String[] k = keys;
             if (k == null) {
                 return null;
             }
-            int h = 0;
-            for (int i = from; i < to; i++) {
-                h = 31 * h + topic.charAt(i);
-            }
-            int n = to - from;
+            int[] hs = hashes;
             for (int slot = spread(h) & mask; ; slot = (slot + 1) & mask) {
                 String key = k[slot];
                 if (key == null) {
                     return null;
                 }
-                if (key.length() == n && key.hashCode() == h && topic.regionMatches(from, key, 0, n)) {
+                if (hs[slot] == h && key.length() == to - from && topic.regionMatches(from, key, 0, to - from)) {
                     return values[slot];
                 }
             }
