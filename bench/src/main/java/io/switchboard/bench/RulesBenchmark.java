@@ -1,5 +1,6 @@
 package io.switchboard.bench;
 
+import io.switchboard.bench.cost.FleetRules;
 import io.switchboard.broker.message.Message;
 import io.switchboard.codec.packet.Payload;
 import io.switchboard.codec.property.Properties;
@@ -30,6 +31,8 @@ import org.openjdk.jmh.annotations.TearDown;
  *       {@code devices/dev-7/telemetry}: turned away by its first level;
  *   <li>{@code noRuleSameFirstLevel}: 1,000 rules on {@code devices/line-N/#}, the same message: the
  *       tree of FROM filters is walked and nothing matches;
+ *   <li>{@code noRuleFleetRulesLoadTopic}: the rules-cost load run's 1,000 rules ({@link FleetRules}) and a
+ *       message of its load, {@code devices/dev-00001/inbox/dev-00000}: walked down to the third level;
  *   <li>{@code oneRuleWhereOnThreeJsonFields}: one rule {@code SELECT * FROM 'sensors/+/data' WHERE
  *       temp > 20 AND humidity < 80 AND status = 'ok'} on a 120-byte JSON payload that passes, its
  *       output republished (to a republisher that takes it and does nothing: routing is the
@@ -46,14 +49,17 @@ public class RulesBenchmark {
 
     RulesEngine otherFirstLevel;
     RulesEngine sameFirstLevel;
+    RulesEngine fleet;
     RulesEngine whereOnThree;
     Message telemetry;
+    Message inbox;
     Message sensor;
 
     @Setup(Level.Trial)
     public void setUp() {
         otherFirstLevel = engine(rules("factory/line-%d/#"));
         sameFirstLevel = engine(rules("devices/line-%d/#"));
+        fleet = engine(new FleetRules(RULES).yaml());
         whereOnThree = engine("""
                 rules:
                   - name: hot
@@ -61,6 +67,7 @@ public class RulesBenchmark {
                     actions: [{republish: {topic: 'alerts/${topic(2)}'}}]
                 """);
         telemetry = message("devices/dev-7/telemetry", "{\"temp\": 21.5}");
+        inbox = message("devices/dev-00001/inbox/dev-00000", "{\"temp\": 40}");
         sensor = message("sensors/s-42/data",
                 "{\"temp\": 23.5, \"humidity\": 41, \"status\": \"ok\", \"battery\": 87, \"site\": \"berlin-3\", \"fw\": \"2.4.1\"}");
         whereOnThree.published(sensor, "s-42", null);
@@ -73,6 +80,7 @@ public class RulesBenchmark {
     public void tearDown() {
         otherFirstLevel.close();
         sameFirstLevel.close();
+        fleet.close();
         whereOnThree.close();
     }
 
@@ -107,6 +115,12 @@ public class RulesBenchmark {
     public RulesEngine noRuleSameFirstLevel() {
         sameFirstLevel.published(telemetry, "dev-7", null);
         return sameFirstLevel;
+    }
+
+    @Benchmark
+    public RulesEngine noRuleFleetRulesLoadTopic() {
+        fleet.published(inbox, "dev-00000", null);
+        return fleet;
     }
 
     @Benchmark

@@ -17,13 +17,13 @@ import java.util.Locale;
  * Each selects three fields with a {@code WHERE} on one and republishes what passes: what a rule
  * costs if it ran is not what is measured, only what it costs not to run it.
  */
-final class FleetRules {
+public final class FleetRules {
     static final String PROBE_IN = "bench/rules-probe/in";
     static final String PROBE_OUT = "bench/rules-probe/out";
 
     private final int count;
 
-    FleetRules(int count) {
+    public FleetRules(int count) {
         if (count < 1) {
             throw new IllegalArgumentException("rules: at least 1");
         }
@@ -43,7 +43,7 @@ final class FleetRules {
         };
     }
 
-    String yaml() {
+    public String yaml() {
         StringBuilder y = new StringBuilder(count * 200);
         y.append("# rules-cost: ").append(count).append(" rules none of whose filters matches the load, and the probe\n");
         y.append("rules:\n");
