@@ -61,13 +61,37 @@ final class Connector {
         Format format = Format.of(o.format);
         boolean persistent = o.sessionExpirySeconds > 0;
         Link link;
-        CompletableFuture<String> connected; // the reply topic (MQTT 5), or null
-        Link.Receiver[] remaining = new Link.Receiver[1];
+        Mqtt5AsyncClient mqtt5 = null;
+        Mqtt3AsyncClient mqtt3 = null;
         if (o.format == WireFormat.MQTT5) {
-            Mqtt5AsyncClient mqtt = b.useMqttVersion5().buildAsync();
-            link = new Mqtt5Link(mqtt);
+            mqtt5 = b.useMqttVersion5().buildAsync();
+            link = new Mqtt5Link(mqtt5);
+        } else {
+            mqtt3 = b.useMqttVersion3().buildAsync();
+            link = new Mqtt3Link(mqtt3);
+        }
+        Services services = new Services(link, format, timer, id, o.metrics != null ? o.metrics : RpcMetrics.detect());
+        List<Services.Served> prepared = new ArrayList<>();
+        for (RpcClient.Builder.Declared d : declared) {
+            prepared.add(services.prepare(d.filter(), d.handler(), d.options()));
+        }
+        // What no subscription callback takes: requests a resumed session gets before its callbacks exist.
+        // In place before the CONNECT goes: a broker may send them right behind its CONNACK.
+        Link.Receiver remaining = (m, ack) -> {
+            if (services.dispatch(m, ack)) {
+                return; // acknowledged once answered
+            }
+            RpcClient c = self[0];
+            if (c != null) {
+                c.calls.onRemaining(m);
+            }
+            ack.run();
+        };
+        CompletableFuture<String> connected; // the reply topic (MQTT 5), or null
+        if (mqtt5 != null) {
+            Mqtt5AsyncClient mqtt = mqtt5;
             mqtt.publishes(MqttGlobalPublishFilter.REMAINING,
-                    p -> remaining[0].received(Mqtt5Link.message(p), p::acknowledge), true);
+                    p -> remaining.received(Mqtt5Link.message(p), p::acknowledge), true);
             var connect = mqtt.connectWith().cleanStart(!persistent).sessionExpiryInterval(o.sessionExpirySeconds)
                     .restrictions().requestResponseInformation(true).applyRestrictions();
             if (o.username != null) {
@@ -79,10 +103,9 @@ final class Connector {
                             .orElse(RpcClient.DEFAULT_REPLY_PREFIX
                                     + (persistent ? derived(id) : HexFormat.of().formatHex(random(12)))));
         } else {
-            Mqtt3AsyncClient mqtt = b.useMqttVersion3().buildAsync();
-            link = new Mqtt3Link(mqtt);
+            Mqtt3AsyncClient mqtt = mqtt3;
             mqtt.publishes(MqttGlobalPublishFilter.REMAINING,
-                    p -> remaining[0].received(Mqtt3Link.message(p), p::acknowledge), true);
+                    p -> remaining.received(Mqtt3Link.message(p), p::acknowledge), true);
             var connect = mqtt.connectWith().cleanSession(!persistent);
             if (o.username != null) {
                 connect = connect.simpleAuth().username(o.username).password(o.password == null ? new byte[0] : o.password)
@@ -90,22 +113,6 @@ final class Connector {
             }
             connected = connect.send().thenApply(ack -> null);
         }
-        Services services = new Services(link, format, timer, id, o.metrics != null ? o.metrics : RpcMetrics.detect());
-        List<Services.Served> prepared = new ArrayList<>();
-        for (RpcClient.Builder.Declared d : declared) {
-            prepared.add(services.prepare(d.filter(), d.handler(), d.options()));
-        }
-        // What no subscription callback takes: requests a resumed session gets before its callbacks exist.
-        remaining[0] = (m, ack) -> {
-            if (services.dispatch(m, ack)) {
-                return; // acknowledged once answered
-            }
-            RpcClient c = self[0];
-            if (c != null) {
-                c.calls.onRemaining(m);
-            }
-            ack.run();
-        };
         return connected.thenCompose(topic -> {
             RpcClient client = new RpcClient(link, format, timer, id, topic, services, o.linger);
             self[0] = client;
