@@ -26,7 +26,6 @@ import io.switchboard.broker.message.Message;
 import io.switchboard.broker.storage.RetainedIndex;
 import io.switchboard.broker.storage.Storage;
 import io.switchboard.broker.storage.StorageBatch;
-import io.switchboard.broker.storage.StoredState;
 import io.switchboard.broker.storage.memory.MemoryStorage;
 import io.switchboard.broker.storage.rocksdb.RocksStorage;
 import io.switchboard.broker.sys.ClientEventPublisher;
@@ -42,9 +41,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,8 +58,8 @@ public final class Broker implements AutoCloseable, BrokerAccess {
     private final SubscriptionTree subscriptions = new SubscriptionTree();
     private final RetainedIndex retained = new RetainedIndex();
     private final Clock clock;
-    /** Removes expired retained and queued messages in the background; null until started. */
-    private ScheduledExecutorService cleanup;
+    /** Recovery at start, and the removal of expired messages in the background. */
+    private final Housekeeping housekeeping;
     private final Router router;
     private final SessionRegistry sessions;
     private final MqttServer server;
@@ -76,7 +72,7 @@ public final class Broker implements AutoCloseable, BrokerAccess {
     private final Authenticator authenticator;
     private final Instant startedAt;
     /** What other modules brought (the rules engine, the HTTP listener), in the order they started. */
-    private final List<BrokerExtension> extensions = new ArrayList<>();
+    private final Extensions extensions = new Extensions();
     /** Where messages clients publish are shown to an extension (the rules engine). */
     private final PublishTap.Holder tap = new PublishTap.Holder();
     private volatile boolean closed;
@@ -103,52 +99,7 @@ public final class Broker implements AutoCloseable, BrokerAccess {
         this.server = new MqttServer(config, protocol, metrics, clock);
         this.sys = new SysPublisher(config.sys().interval(), metrics, sessions, subscriptions, retained,
                 router, clock, version());
-    }
-
-    /**
-     * Rebuilds what the storage holds, before any listener opens: retained messages (expired ones
-     * deleted), then sessions with their subscriptions, queues, messages in flight and QoS 2 ids.
-     */
-    private void recover() {
-        StoredState state = storage.recover();
-        long now = clock.millis();
-        StorageBatch expired = storage.batch();
-        for (Message m : state.retained()) {
-            if (m.isExpired(now)) {
-                expired.deleteRetained(m.topic()); // [MQTT-3.3.2-5] its expiry counts the downtime
-            } else {
-                retained.put(m);
-            }
-        }
-        expired.submit();
-        int restored = sessions.restore(state, server.eventLoops());
-        if (!state.sessions().isEmpty() || !state.retained().isEmpty()) {
-            LOG.info("Recovered {} sessions ({} expired while the broker was down) and {} retained messages",
-                    restored, state.sessions().size() - restored, retained.size());
-        }
-    }
-
-    /** Every {@code storage.cleanupIntervalSeconds}: expired retained messages and queued messages go. */
-    private void startCleanup() {
-        long every = config.storage().cleanupIntervalSeconds();
-        cleanup = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sb-cleanup");
-            t.setDaemon(true);
-            return t;
-        });
-        cleanup.scheduleWithFixedDelay(() -> {
-            try {
-                List<Message> gone = retained.removeExpired(clock.millis());
-                if (!gone.isEmpty() && storage.durable()) {
-                    StorageBatch batch = storage.batch();
-                    gone.forEach(m -> batch.deleteRetained(m.topic()));
-                    batch.submit();
-                }
-                sessions.dropExpiredQueued();
-            } catch (RuntimeException e) {
-                LOG.warn("Cleanup of expired messages failed", e);
-            }
-        }, every, every, TimeUnit.SECONDS);
+        this.housekeeping = new Housekeeping(storage, retained, sessions, clock);
     }
 
     /** The broker's version, from its jar's manifest ("dev" when run from classes). */
@@ -226,32 +177,6 @@ public final class Broker implements AutoCloseable, BrokerAccess {
 
     public Router router() {
         return router;
-    }
-
-    /**
-     * Starts the extensions the class path brings and the configuration asks for, in their order;
-     * a section whose module is missing stops the start, saying which module it needs.
-     */
-    private void startExtensions() {
-        List<BrokerExtension.Provider> providers = new ArrayList<>();
-        ServiceLoader.load(BrokerExtension.Provider.class).forEach(providers::add);
-        providers.sort(java.util.Comparator.comparingInt(BrokerExtension.Provider::order));
-        for (BrokerExtension.Provider p : providers) {
-            BrokerExtension e = p.start(this);
-            if (e != null) {
-                synchronized (extensions) {
-                    extensions.add(e);
-                }
-            }
-        }
-        if (config.http().enabled() && extension(HttpListener.class).isEmpty()) {
-            throw new ConfigException("the http section needs the switchboard-admin module on the class path"
-                    + " (the switchboard command line has it)");
-        }
-        if (config.rules().enabled() && tap.get() == PublishTap.NONE) {
-            throw new ConfigException("the rules section needs the switchboard-rules module on the class path"
-                    + " (the switchboard command line has it)");
-        }
     }
 
     /** Its clock: wall-clock time of expiries, events and the admin API's sessions. */
@@ -342,9 +267,7 @@ public final class Broker implements AutoCloseable, BrokerAccess {
 
     /** A started extension of this type (the rules engine, the HTTP listener), if any. */
     public <T> Optional<T> extension(Class<T> type) {
-        synchronized (extensions) {
-            return extensions.stream().filter(type::isInstance).map(type::cast).findFirst();
-        }
+        return extensions.find(type);
     }
 
     /**
@@ -408,23 +331,10 @@ public final class Broker implements AutoCloseable, BrokerAccess {
             accessControl.close();
         }
         sys.close();
-        if (cleanup != null) {
-            cleanup.shutdownNow();
-        }
+        housekeeping.close();
         server.stop(); // clients first: their DISCONNECT 0x8B waits for nothing else
         // Then what other modules brought, in reverse order: the HTTP listener answered "not ready" meanwhile.
-        List<BrokerExtension> started;
-        synchronized (extensions) {
-            started = new ArrayList<>(extensions);
-            extensions.clear();
-        }
-        for (int i = started.size() - 1; i >= 0; i--) {
-            try {
-                started.get(i).close();
-            } catch (RuntimeException e) {
-                LOG.warn("Stopping {} failed", started.get(i).getClass().getSimpleName(), e);
-            }
-        }
+        extensions.closeAll();
         sessions.all().forEach(s -> s.close());
         storage.close(); // after the event loops: what they committed is written first
         LOG.info("Stopped");
@@ -495,7 +405,7 @@ public final class Broker implements AutoCloseable, BrokerAccess {
                 }
                 LOG.info("Storage: {}", storage.describe());
                 broker = new Broker(this, metrics);
-                broker.recover();
+                broker.housekeeping.recover(broker.server.eventLoops());
                 broker.server.start();
             } catch (RuntimeException e) {
                 if (broker != null) {
@@ -509,13 +419,14 @@ public final class Broker implements AutoCloseable, BrokerAccess {
                 }
                 throw e;
             }
-            broker.startCleanup();
+            broker.housekeeping.startCleanup(config.storage().cleanupIntervalSeconds());
             broker.sys.start();
             if (broker.accessControl != null) {
                 broker.accessControl.started(broker);
             }
             try {
-                broker.startExtensions();
+                Broker b = broker;
+                b.extensions.startAll(b, config, () -> b.tap.get() != PublishTap.NONE);
             } catch (RuntimeException e) {
                 broker.close();
                 throw e;
