@@ -2,6 +2,7 @@ package io.switchboard.bench;
 
 import io.switchboard.bench.cost.FleetRules;
 import io.switchboard.broker.message.Message;
+import io.switchboard.broker.protocol.PublishTap;
 import io.switchboard.codec.packet.Payload;
 import io.switchboard.codec.property.Properties;
 import io.switchboard.rules.engine.RuleSpec;
@@ -33,6 +34,8 @@ import org.openjdk.jmh.annotations.TearDown;
  *       tree of FROM filters is walked and nothing matches;
  *   <li>{@code noRuleFleetRulesLoadTopic}: the rules-cost load run's 1,000 rules ({@link FleetRules}) and a
  *       message of its load, {@code devices/dev-00001/inbox/dev-00000}: walked down to the third level;
+ *   <li>{@code noRuleFleetRulesLoadTopicSameAsLast}: the same, the publisher's connection's last message
+ *       having had the same topic (the rules it matched are in the connection's memo);
  *   <li>{@code oneRuleWhereOnThreeJsonFields}: one rule {@code SELECT * FROM 'sensors/+/data' WHERE
  *       temp > 20 AND humidity < 80 AND status = 'ok'} on a 120-byte JSON payload that passes, its
  *       output republished (to a republisher that takes it and does nothing: routing is the
@@ -53,6 +56,7 @@ public class RulesBenchmark {
     RulesEngine whereOnThree;
     Message telemetry;
     Message inbox;
+    final PublishTap.Memo memo = new PublishTap.Memo();
     Message sensor;
 
     @Setup(Level.Trial)
@@ -120,6 +124,13 @@ public class RulesBenchmark {
     @Benchmark
     public RulesEngine noRuleFleetRulesLoadTopic() {
         fleet.published(inbox, "dev-00000", null);
+        return fleet;
+    }
+
+    /** The same, from the publisher's connection's memo: its last message had the same topic. */
+    @Benchmark
+    public RulesEngine noRuleFleetRulesLoadTopicSameAsLast() {
+        fleet.published(inbox, "dev-00000", null, memo);
         return fleet;
     }
 

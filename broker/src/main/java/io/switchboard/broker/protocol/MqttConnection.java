@@ -78,6 +78,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     MqttVersion version;
     ConnectDecision.Accept params;
     ClientIdentity identity;
+    /** The publish tap's memo for this connection (the rules engine's last match). */
+    final PublishTap.Memo tapMemo = new PublishTap.Memo();
     Will will;
     Session session;
     /** Cleared by a normal DISCONNECT ([MQTT-3.1.2-10]) and at broker shutdown. */

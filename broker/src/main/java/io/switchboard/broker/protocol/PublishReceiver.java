@@ -222,7 +222,7 @@ final class PublishReceiver {
         }
         int matched = router.publish(message, c, batch, c.eventLoop());
         help.published(message, matched);
-        tap.get().published(message, c.clientId(), c.identity);
+        tap.get().published(message, c.clientId(), c.identity, c.tapMemo);
         if (p.qos() > 0) {
             ReasonCode rc = matched == 0 && c.version.isV5() ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
             if (!storage.durable()) {

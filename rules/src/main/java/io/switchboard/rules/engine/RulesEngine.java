@@ -2,6 +2,7 @@ package io.switchboard.rules.engine;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.broker.message.Message;
+import io.switchboard.broker.protocol.PublishTap;
 import io.switchboard.rules.action.Action;
 import io.switchboard.rules.action.ActionInput;
 import io.switchboard.rules.sql.Evaluation;
@@ -50,13 +51,55 @@ public final class RulesEngine implements AutoCloseable {
      * blocks. The clock is read only when a rule matches ({@code timestamp()}).
      */
     public void published(Message message, String clientId, String principal) {
-        List<CompiledRule> hits = set.match(message.topic());
+        published(message, clientId, principal, null);
+    }
+
+    /**
+     * As {@link #published(Message, String, String)}, with the publisher's connection's memo: the
+     * rules its last topic matched are kept there, so that a client publishing to the same topic again
+     * (as devices do) costs a string comparison, not a walk of the rule tree.
+     */
+    public void published(Message message, String clientId, String principal, PublishTap.Memo memo) {
+        List<CompiledRule> hits = match(message.topic(), memo);
         if (hits.isEmpty()) {
             return;
         }
         RuleInput input = RuleInput.of(new BrokerMessage(message, clientId, principal, clock.millis()));
         for (CompiledRule r : hits) {
             run(r, input);
+        }
+    }
+
+    private List<CompiledRule> match(String topic, PublishTap.Memo memo) {
+        RuleSet s = set;
+        if (memo == null) {
+            return s.match(topic);
+        }
+        LastMatch last = memo.value instanceof LastMatch l ? l : null;
+        if (last != null && last.set == s && last.topic.equals(topic)) {
+            return last.hits;
+        }
+        List<CompiledRule> hits = s.match(topic);
+        if (last == null) {
+            memo.value = new LastMatch(s, topic, hits);
+        } else {
+            last.set = s; // the connection's event loop only: no other thread reads it
+            last.topic = topic;
+            last.hits = hits;
+        }
+        return hits;
+    }
+
+    /** A connection's last topic and the rules it matched in a rule set; kept in its memo. */
+    private static final class LastMatch {
+        RuleSet set;
+        String topic;
+        List<CompiledRule> hits;
+
+        LastMatch(RuleSet set, String topic, List<CompiledRule> hits) {
+            this.set = set;
+            this.topic = topic;
+            this.hits = hits;
         }
     }
 

@@ -51,8 +51,8 @@ public final class RulesService implements BrokerExtension {
             engine.close();
             throw new ConfigException(first.message());
         }
-        broker.tapPublishes((m, clientId, who) -> engine.published(m, clientId,
-                who == null ? null : who.authenticationName()));
+        broker.tapPublishes((m, clientId, who, memo) -> engine.published(m, clientId,
+                who == null ? null : who.authenticationName(), memo));
         if (config.reloadCheckSeconds() > 0) {
             watcher = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "sb-rules-watch");
