@@ -115,7 +115,7 @@ public final class FeatureCost {
             configs.put(setup, config(setup, policyFile, rulesFile));
         }
         boolean withPolicy = options.setups().contains(Setup.POLICY);
-        boolean withRules = options.setups().contains(Setup.RULES);
+        boolean withRules = options.setups().contains(Setup.RULES) || options.setups().contains(Setup.RULES_AB_ON);
 
         line("# %s, %s", withPolicy && withRules ? "Authorization and rules cost" : withRules ? "Rules cost"
                 : "Authorization cost", stamp);
@@ -159,7 +159,11 @@ public final class FeatureCost {
                 Collections.reverse(order);
             }
             for (Setup setup : order) {
-                measureBroker(setup, configs.get(setup), run, cells);
+                if (setup == Setup.RULES_AB_ON) {
+                    measureRulesAb(configs.get(setup), run, cells);
+                } else if (setup != Setup.RULES_AB_OFF) {
+                    measureBroker(setup, configs.get(setup), run, cells);
+                }
             }
         }
         summary(cells);
@@ -183,6 +187,9 @@ public final class FeatureCost {
         }
         if (setup == Setup.RULES) {
             y.append("rules:\n  file: \"").append(rulesFile).append("\"\n  reloadCheckSeconds: 0\n");
+        }
+        if (setup == Setup.RULES_AB_ON || setup == Setup.RULES_AB_OFF) {
+            y.append("rules:\n  file: \"").append(abRulesFile()).append("\"\n  reloadCheckSeconds: 1\n");
         }
         Path file = options.out().resolve("switchboard-" + setup.key + ".yaml").toAbsolutePath();
         Files.writeString(file, y, StandardCharsets.UTF_8);
@@ -211,6 +218,66 @@ public final class FeatureCost {
                 }
             }
         }
+    }
+
+    /** The rules file the rules-ab broker reads: the 1,000 rules, or none, as the phase wants. */
+    private Path abRulesFile() {
+        return options.out().resolve("ab-rules.yaml").toAbsolutePath();
+    }
+
+    /**
+     * One broker, each QoS measured with the rules in force and with none, the order alternating from
+     * run to run: the file the broker watches is switched (written beside and moved over it), and the
+     * probe shows the switch took effect before the phase starts. What differs between two phases is
+     * the rules alone: not the broker process, its JIT's choices or its heap.
+     */
+    private void measureRulesAb(Path config, int run, List<Cell> cells) throws IOException, InterruptedException {
+        out.printf("%n== rules-ab, run %d%n", run);
+        String quiet = ProcStats.awaitQuiet(options.quietSeconds());
+        if (quiet != null) {
+            out.printf("  %s%n", quiet);
+        }
+        switchRules(true);
+        Path log = options.out().resolve("rules-ab-r" + run + ".log");
+        try (BrokerProcess b = options.launch().startSwitchboard(config, log)) {
+            out.printf("  pid %d on %s, ready in %,d ms, log %s%n", b.pid(), b.address(),
+                    TimeUnit.NANOSECONDS.toMillis(b.readyNanos()), log);
+            checkRulesInForce(Setup.RULES_AB_ON, b);
+            try (PairTraffic traffic = PairTraffic.connect(b.address(), b.pid(), load, options.window(), options.payload())) {
+                out.printf("  %d pairs connected and subscribed%n", load.size());
+                warmUp(b, traffic);
+                for (int qos : options.qos()) {
+                    List<Setup> order = run % 2 == 1 ? List.of(Setup.RULES_AB_ON, Setup.RULES_AB_OFF)
+                            : List.of(Setup.RULES_AB_OFF, Setup.RULES_AB_ON);
+                    for (Setup half : order) {
+                        switchRules(half == Setup.RULES_AB_ON);
+                        awaitRules(b, half == Setup.RULES_AB_ON);
+                        cells.add(measure(half, run, qos, b, traffic));
+                    }
+                }
+            }
+        }
+    }
+
+    private void switchRules(boolean on) throws IOException {
+        Path file = abRulesFile();
+        Path next = file.resolveSibling(file.getFileName() + ".next");
+        Files.writeString(next, on ? rules.yaml() : "rules: []\n", StandardCharsets.UTF_8);
+        Files.move(next, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Probes until the rules are in force (or none is), 30 s at most. */
+    private void awaitRules(BrokerProcess b, boolean on) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (rulesProbe(b) != on) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the broker did not put the rules " + (on ? "in force" : "out of force")
+                        + " within 30 s of the file's change; see " + b.log());
+            }
+            Thread.sleep(200); // a benchmark polling a broker's state, not a test
+        }
+        out.printf("  rules %s%n", on ? "in force (1,000 and the probe)" : "out of force (none)");
     }
 
     /**
@@ -264,6 +331,19 @@ public final class FeatureCost {
      */
     private void checkRulesInForce(Setup setup, BrokerProcess b) throws IOException {
         String rulesLine = b.logText().lines().filter(l -> l.contains(RULES_LINE)).findFirst().orElse(null);
+        boolean inForce = rulesProbe(b);
+        boolean expected = setup == Setup.RULES || setup == Setup.RULES_AB_ON;
+        out.printf("  rules probe: the first message on %s: '%s'%s%n", FleetRules.PROBE_OUT, inForce ? "probe" : "marker",
+                rulesLine == null ? "" : "; log: " + rulesLine.substring(rulesLine.indexOf(RULES_LINE)));
+        if (inForce != expected || (rulesLine != null) != expected) {
+            throw new IOException(setup.key + ": the broker does not behave as this setup should (expected "
+                    + (expected ? "the republished probe and a 'Rules:' log line" : "the marker and no rules") + "); see "
+                    + b.log());
+        }
+    }
+
+    /** Whether the probe rule republished the probe (the rules are in force), or the marker came first. */
+    private boolean rulesProbe(BrokerProcess b) throws IOException {
         String first;
         try (Connection c = PairTraffic.handshake(b.address(), "rules-probe", new byte[0], 1)) {
             c.writeBlocking(Connection.encode(new SubscribePacket(1, List.of(new TopicSubscription(FleetRules.PROBE_OUT, 0)),
@@ -281,14 +361,7 @@ public final class FeatureCost {
             }
             first = new String(publish.payload().toByteArray(), StandardCharsets.UTF_8);
         }
-        boolean expected = setup == Setup.RULES;
-        out.printf("  rules probe: the first message on %s: '%s'%s%n", FleetRules.PROBE_OUT, first,
-                rulesLine == null ? "" : "; log: " + rulesLine.substring(rulesLine.indexOf(RULES_LINE)));
-        if (first.equals("probe") != expected || (rulesLine != null) != expected) {
-            throw new IOException(setup.key + ": the broker does not behave as this setup should (expected "
-                    + (expected ? "the republished probe and a 'Rules:' log line" : "the marker and no rules") + "); see "
-                    + b.log());
-        }
+        return first.equals("probe");
     }
 
     /** Traffic, QoS 0 and QoS 1 in turns, until the JIT compilers of the broker and of this JVM are quiet. */
@@ -444,7 +517,7 @@ public final class FeatureCost {
     /** The target of each setup but allow-all at each QoS: its median at least its share of allow-all's, every message delivered. */
     private void targets(List<Cell> cells) {
         for (Setup setup : options.setups()) {
-            if (setup != Setup.ALLOW_ALL) {
+            if (setup.baseline() != null) {
                 target(cells, setup);
             }
         }
@@ -463,16 +536,17 @@ public final class FeatureCost {
     }
 
     private void target(List<Cell> cells, Setup setup) {
-        line("## Target: the %s setup's throughput at least %d %% of allow-all's", setup.key, setup.targetPercent);
+        Setup base = setup.baseline();
+        line("## Target: the %s setup's throughput at least %d %% of %s's", setup.key, setup.targetPercent, base.key);
         line("");
-        if (!options.setups().contains(Setup.ALLOW_ALL)) {
-            line("Not measured: it needs allow-all too (--setups allow-all,%s).", setup.key);
+        if (!options.setups().contains(base)) {
+            line("Not measured: it needs %s too (--setups %s,%s).", base.key, base.key, setup.key);
             return;
         }
-        line("| QoS | allow-all msg/s | %s msg/s | ratio | per run | target | |", setup.key);
+        line("| QoS | %s msg/s | %s msg/s | ratio | per run | target | |", base.key, setup.key);
         line("|---:|---:|---:|---:|---|---:|---|");
         for (int qos : options.qos()) {
-            List<Cell> open = these(cells, Setup.ALLOW_ALL, qos);
+            List<Cell> open = these(cells, base, qos);
             List<Cell> other = these(cells, setup, qos);
             double a = median(open, PairTraffic.Phase::perSecond);
             double p = median(other, PairTraffic.Phase::perSecond);
@@ -487,7 +561,7 @@ public final class FeatureCost {
                             noisy ? " (noisy)" : ""));
                 }
             }
-            boolean clean = cells.stream().filter(c -> c.qos == qos && (c.setup == setup || c.setup == Setup.ALLOW_ALL))
+            boolean clean = cells.stream().filter(c -> c.qos == qos && (c.setup == setup || c.setup == base))
                     .allMatch(c -> c.phase.clean() && c.auditLines == 0);
             String verdict = !clean ? "**not valid**: messages were denied or not delivered (see above)"
                     : ratio * 100 >= setup.targetPercent ? "**met**" : "**missed**";

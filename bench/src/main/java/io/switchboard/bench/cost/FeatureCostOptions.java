@@ -28,7 +28,10 @@ record FeatureCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int 
 
               --setups LIST          allow-all (no security section, no rules), policy (security.policy: the
                                      generated policy file), rules (rules.file: the generated rules file)
-                                     (default allow-all,policy; in alternating order each run)
+                                     (default allow-all,policy; in alternating order each run); or
+                                     rules-ab: one broker per run, each QoS measured with the rules in
+                                     force and with none (the file switched, reloadCheckSeconds 1), in
+                                     alternating order: no difference between broker processes
               --qos LIST             the QoS of the phases, one phase each (default 0,1)
               --pairs P              talker and listener pairs of the load, spread over the fleet (default 64)
               --window W             messages of a pair on their way at most: written but not yet delivered
@@ -74,7 +77,9 @@ record FeatureCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int 
      * allow-all has a target: its throughput at least this share of allow-all's.
      */
     enum Setup {
-        ALLOW_ALL("allow-all", 100), POLICY("policy", 80), RULES("rules", 95);
+        ALLOW_ALL("allow-all", 100), POLICY("policy", 80), RULES("rules", 95),
+        /** In one broker, phases with the rules in force; against RULES_AB_OFF, phases of the same broker without. */
+        RULES_AB_ON("rules-ab-on", 95), RULES_AB_OFF("rules-ab-off", 100);
 
         final String key;
         final int targetPercent;
@@ -84,13 +89,27 @@ record FeatureCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int 
             this.targetPercent = targetPercent;
         }
 
+        /** What this setup is measured against, or null for a baseline. */
+        Setup baseline() {
+            return switch (this) {
+                case POLICY, RULES -> ALLOW_ALL;
+                case RULES_AB_ON -> RULES_AB_OFF;
+                default -> null;
+            };
+        }
+
+        /** "rules-ab" is both halves of the in-process comparison. */
+        static List<Setup> parse(String key) {
+            return key.equals("rules-ab") ? List.of(RULES_AB_ON, RULES_AB_OFF) : List.of(of(key));
+        }
+
         static Setup of(String key) {
             for (Setup s : values()) {
                 if (s.key.equals(key)) {
                     return s;
                 }
             }
-            throw new IllegalArgumentException("unknown setup '" + key + "': allow-all, policy or rules");
+            throw new IllegalArgumentException("unknown setup '" + key + "': allow-all, policy, rules or rules-ab");
         }
     }
 
@@ -143,7 +162,7 @@ record FeatureCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int 
                         String value = args[++i];
                         switch (arg) {
                             case "--setups" -> setups = Arrays.stream(value.split(",")).map(String::trim)
-                                    .map(Setup::of).distinct().toList();
+                                    .flatMap(k -> Setup.parse(k).stream()).distinct().toList();
                             case "--qos" -> qos = Arrays.stream(value.split(",")).map(s -> qos(s.trim())).distinct()
                                     .toList();
                             case "--pairs" -> pairs = positive(arg, value);
@@ -177,7 +196,8 @@ record FeatureCostOptions(List<Setup> setups, List<Integer> qos, int pairs, int 
                 }
             }
             if (out == null) {
-                out = Path.of(setups.contains(Setup.RULES) && !setups.contains(Setup.POLICY) ? "target/rules-cost"
+                boolean withRules = setups.contains(Setup.RULES) || setups.contains(Setup.RULES_AB_ON);
+                out = Path.of(withRules && !setups.contains(Setup.POLICY) ? "target/rules-cost"
                         : "target/authz-cost");
             }
             if (setups.isEmpty() || qos.isEmpty()) {
