@@ -216,49 +216,48 @@ abstract class Expr {
         }
     }
 
-    static final class Arithmetic extends Expr {
-        final Operators.Arithmetic op;
+    /** An operator between two operands. */
+    abstract static class Binary extends Expr {
         final Expr left;
         final Expr right;
 
-        Arithmetic(int offset, Operators.Arithmetic op, Expr left, Expr right) {
+        Binary(int offset, Expr left, Expr right) {
             super(offset);
-            this.op = op;
             this.left = left;
             this.right = right;
+        }
+
+        @Override
+        final List<Expr> children() {
+            return List.of(left, right);
+        }
+    }
+
+    static final class Arithmetic extends Binary {
+        final Operators.Arithmetic op;
+
+        Arithmetic(int offset, Operators.Arithmetic op, Expr left, Expr right) {
+            super(offset, left, right);
+            this.op = op;
         }
 
         @Override
         SqlValue eval(Scope scope) {
             return Operators.arithmetic(op, left.eval(scope), right.eval(scope));
         }
-
-        @Override
-        List<Expr> children() {
-            return List.of(left, right);
-        }
     }
 
-    static final class Compare extends Expr {
+    static final class Compare extends Binary {
         final Operators.Comparison op;
-        final Expr left;
-        final Expr right;
 
         Compare(int offset, Operators.Comparison op, Expr left, Expr right) {
-            super(offset);
+            super(offset, left, right);
             this.op = op;
-            this.left = left;
-            this.right = right;
         }
 
         @Override
         SqlValue eval(Scope scope) {
             return Operators.compare(op, left.eval(scope), right.eval(scope));
-        }
-
-        @Override
-        List<Expr> children() {
-            return List.of(left, right);
         }
     }
 
@@ -267,16 +266,12 @@ abstract class Expr {
      * "unknown" as in SQL: {@code false AND x} is false and {@code true OR x} is true whatever x is (and x is not
      * evaluated), otherwise an Undefined operand makes the result Undefined.
      */
-    static final class Logical extends Expr {
+    static final class Logical extends Binary {
         final boolean and;
-        final Expr left;
-        final Expr right;
 
         Logical(int offset, boolean and, Expr left, Expr right) {
-            super(offset);
+            super(offset, left, right);
             this.and = and;
-            this.left = left;
-            this.right = right;
         }
 
         @Override
@@ -290,11 +285,6 @@ abstract class Expr {
                 return SqlValue.of(r);
             }
             return l == null || r == null ? SqlValue.UNDEFINED : SqlValue.of(and);
-        }
-
-        @Override
-        List<Expr> children() {
-            return List.of(left, right);
         }
     }
 
