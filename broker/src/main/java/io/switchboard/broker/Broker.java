@@ -425,8 +425,7 @@ public final class Broker implements AutoCloseable, BrokerAccess {
                 broker.accessControl.started(broker);
             }
             try {
-                Broker b = broker;
-                b.extensions.startAll(b, config, () -> b.tap.get() != PublishTap.NONE);
+                broker.extensions.startAll(broker, broker.tap);
             } catch (RuntimeException e) {
                 broker.close();
                 throw e;

@@ -2,6 +2,7 @@ package io.switchboard.broker;
 
 import io.switchboard.broker.config.BrokerConfig;
 import io.switchboard.broker.config.ConfigException;
+import io.switchboard.broker.protocol.PublishTap;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,9 +21,10 @@ final class Extensions {
      * Starts the extensions the class path brings and the configuration asks for, in their order;
      * a section whose module is missing stops the start, saying which module it needs.
      *
-     * @param rulesTapped whether an extension tapped the published messages once all started
+     * @param tap where the rules engine, once started, taps the published messages
      */
-    void startAll(Broker broker, BrokerConfig config, java.util.function.BooleanSupplier rulesTapped) {
+    void startAll(Broker broker, PublishTap.Holder tap) {
+        BrokerConfig config = broker.config();
         List<BrokerExtension.Provider> providers = new ArrayList<>();
         ServiceLoader.load(BrokerExtension.Provider.class).forEach(providers::add);
         providers.sort(Comparator.comparingInt(BrokerExtension.Provider::order));
@@ -38,7 +40,7 @@ final class Extensions {
             throw new ConfigException("the http section needs the switchboard-admin module on the class path"
                     + " (the switchboard command line has it)");
         }
-        if (config.rules().enabled() && !rulesTapped.getAsBoolean()) {
+        if (config.rules().enabled() && tap.get() == PublishTap.NONE) {
             throw new ConfigException("the rules section needs the switchboard-rules module on the class path"
                     + " (the switchboard command line has it)");
         }

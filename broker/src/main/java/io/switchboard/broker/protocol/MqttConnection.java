@@ -78,8 +78,8 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     MqttVersion version;
     ConnectDecision.Accept params;
     ClientIdentity identity;
-    /** The publish tap's memo for this connection (the rules engine's last match). */
-    final PublishTap.Memo tapMemo = new PublishTap.Memo();
+    /** The publish tap's memo for this connection (the rules engine's last match); made at its first use. */
+    private PublishTap.Memo tapMemo;
     Will will;
     Session session;
     /** Cleared by a normal DISCONNECT ([MQTT-3.1.2-10]) and at broker shutdown. */
@@ -613,6 +613,12 @@ public final class MqttConnection extends ChannelInboundHandlerAdapter implement
     @Override
     public ClientIdentity identity() {
         return identity;
+    }
+
+    /** The publish tap's memo for this connection, made at its first use: none for a broker without a tap. Event loop. */
+    PublishTap.Memo tapMemo() {
+        PublishTap.Memo m = tapMemo;
+        return m != null ? m : (tapMemo = new PublishTap.Memo());
     }
 
     @Override

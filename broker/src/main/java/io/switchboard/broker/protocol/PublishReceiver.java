@@ -222,7 +222,10 @@ final class PublishReceiver {
         }
         int matched = router.publish(message, c, batch, c.eventLoop());
         help.published(message, matched);
-        tap.get().published(message, c.clientId(), c.identity, c.tapMemo);
+        PublishTap t = tap.get();
+        if (t != PublishTap.NONE) {
+            t.published(message, c.clientId(), c.identity, c.tapMemo());
+        }
         if (p.qos() > 0) {
             ReasonCode rc = matched == 0 && c.version.isV5() ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
             if (!storage.durable()) {

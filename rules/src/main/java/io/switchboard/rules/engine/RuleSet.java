@@ -40,10 +40,6 @@ final class RuleSet {
         return byName.get(name);
     }
 
-    boolean isEmpty() {
-        return index == null;
-    }
-
     /** The enabled rules whose FROM matches {@code topic}, in their order; empty (not allocated) for most topics. */
     List<CompiledRule> match(String topic) {
         return index == null ? List.of() : index.match(topic);

@@ -178,41 +178,40 @@ abstract class Expr {
         }
     }
 
-    static final class Negate extends Expr {
+    /** An operator before one operand. */
+    abstract static class Unary extends Expr {
         final Expr operand;
 
-        Negate(int offset, Expr operand) {
+        Unary(int offset, Expr operand) {
             super(offset);
             this.operand = operand;
+        }
+
+        @Override
+        final List<Expr> children() {
+            return List.of(operand);
+        }
+    }
+
+    static final class Negate extends Unary {
+        Negate(int offset, Expr operand) {
+            super(offset, operand);
         }
 
         @Override
         SqlValue eval(Scope scope) {
             return Operators.negate(operand.eval(scope));
         }
-
-        @Override
-        List<Expr> children() {
-            return List.of(operand);
-        }
     }
 
-    static final class Not extends Expr {
-        final Expr operand;
-
+    static final class Not extends Unary {
         Not(int offset, Expr operand) {
-            super(offset);
-            this.operand = operand;
+            super(offset, operand);
         }
 
         @Override
         SqlValue eval(Scope scope) {
             return Operators.not(operand.eval(scope));
-        }
-
-        @Override
-        List<Expr> children() {
-            return List.of(operand);
         }
     }
 
